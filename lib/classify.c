@@ -1,0 +1,409 @@
+/* Classification: roles, entry path, verdict. No I/O. */
+#include "classify.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "exe.h"
+#include "trace_model.h"
+#include "util.h"
+
+static const char *basename_of(const char *path)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+
+	return slash ? slash + 1 : path;
+}
+
+bool mti_is_scratch_path(const char *path)
+{
+	return mti_str_starts(path, "/tmp/") || mti_str_starts(path, "/var/tmp/") ||
+	       mti_str_starts(path, "/dev/shm/");
+}
+
+static bool is_ns_init(const struct mt_process *p)
+{
+	return p->n_nspid > 1 && p->nspid[p->n_nspid - 1] == 1;
+}
+
+/* The PID namespace the target lives in, when it is not the reader's. */
+static uint64_t target_pidns(const struct mt_trace *t)
+{
+	const struct mt_process *target = &t->chain[0];
+
+	return target->n_nspid > 1 ? target->ns_pid : 0;
+}
+
+static const struct mt_engine_container *engine_of(const struct mt_trace *t, int index)
+{
+	if (index < 0 || (size_t)index >= t->n_containers)
+		return NULL;
+	return t->containers[index].engine;
+}
+
+/* True when the engine names p as its container's init. */
+static bool engine_init(const struct mt_trace *t, const struct mt_process *p)
+{
+	const struct mt_engine_container *ec = engine_of(t, p->container_index);
+
+	return ec && ec->init_pid > 0 && ec->init_pid == p->pid;
+}
+
+bool mti_in_target_container(const struct mt_trace *t, size_t i)
+{
+	const struct mt_process *p = &t->chain[i];
+	int tc = t->chain[0].container_index;
+	uint64_t ns = target_pidns(t);
+
+	if (i == 0)
+		return tc >= 0 || ns != 0;
+	if (tc >= 0 && p->container_index == tc)
+		return true;
+	return ns != 0 && p->ns_pid == ns;
+}
+
+void mti_classify_roles(struct mt_trace *t)
+{
+	uint64_t ns = t->chain_len ? target_pidns(t) : 0;
+	size_t i;
+
+	for (i = 0; i < t->chain_len; i++) {
+		struct mt_process *p = &t->chain[i];
+		bool same_ns = ns && p->ns_pid == ns;
+		bool shim = mti_is_runtime_shim_name(p->comm) ||
+		            (p->exe.path && mti_is_runtime_shim_name(basename_of(p->exe.path)));
+
+		if (i == 0)
+			p->role = MT_ROLE_TARGET;
+		else if ((is_ns_init(p) && (same_ns || p->container_index >= 0)) ||
+		         engine_init(t, p))
+			p->role = MT_ROLE_CONTAINER_INIT;
+		else if (same_ns)
+			p->role = MT_ROLE_CONTAINER_PROCESS;
+		else if (shim)
+			p->role = MT_ROLE_RUNTIME_SHIM;
+		else if (p->container_index >= 0 || p->n_nspid > 1)
+			p->role = MT_ROLE_CONTAINER_PROCESS;
+		else
+			p->role = MT_ROLE_HOST;
+	}
+}
+
+/* "java → sh → kdevtmpfsi" for chain[from..0]. */
+static char *path_words(const struct mt_trace *t, size_t from)
+{
+	struct mti_buf b;
+	size_t i;
+
+	mti_buf_init(&b);
+	for (i = from + 1; i-- > 0;) {
+		if (mti_buf_puts(&b, t->chain[i].comm ? t->chain[i].comm : "?") ||
+		    (i && mti_buf_puts(&b, " -> "))) {
+			mti_buf_free(&b);
+			return NULL;
+		}
+	}
+	return mti_buf_steal(&b);
+}
+
+/* Finds an exec session of the target's container that started a chain
+ * process inside the container. */
+static void match_exec(struct mt_trace *t, size_t inside_len)
+{
+	const struct mt_engine_container *ec = engine_of(t, t->chain[0].container_index);
+	size_t e, i;
+
+	if (!ec)
+		return;
+	for (e = 0; e < ec->n_execs; e++) {
+		for (i = 0; i < inside_len && i < t->chain_len; i++) {
+			if (ec->execs[e].pid > 0 && ec->execs[e].pid == t->chain[i].pid) {
+				t->entry.exec_index = (int)e;
+				ec->execs[e].chain_index = (int)i;
+				return;
+			}
+		}
+	}
+}
+
+enum mt_err mti_classify_entry(struct mt_trace *t)
+{
+	struct mt_entry *en = &t->entry;
+	const struct mt_process *target;
+	char *words = NULL;
+	size_t i, inside;
+	int tc;
+
+	free(en->detail);
+	en->detail = NULL;
+	en->kind = MT_ENTRY_UNKNOWN;
+	en->init_index = -1;
+	en->boundary_index = -1;
+	en->exec_index = -1;
+	if (!t->chain_len) {
+		en->detail = mti_asprintf("the process could not be read");
+		return en->detail ? MT_OK : MT_ERR_NOMEM;
+	}
+	target = &t->chain[0];
+	tc = target->container_index;
+	if (tc < 0 && !target_pidns(t)) {
+		if (target->cgroup.scope == MT_SCOPE_NAMESPACE_ROOT ||
+		    target->cgroup.scope == MT_SCOPE_OUTSIDE_NAMESPACE) {
+			en->detail = mti_asprintf(
+			    "its cgroup path is \"%s\", relative to a private cgroup namespace "
+			    "that minertrace itself runs in (or the root cgroup): from here it "
+			    "cannot be told whether the process is in a container; run "
+			    "minertrace in the host's namespaces",
+			    target->cgroup.path ? target->cgroup.path : "?");
+		} else if (target->cgroup.scope == MT_SCOPE_UNKNOWN) {
+			en->detail = mti_asprintf("its cgroup could not be read and it shares our "
+			                          "PID namespace");
+		} else {
+			en->kind = MT_ENTRY_HOST;
+			en->detail = mti_asprintf("a host process: cgroup %s, host PID namespace",
+			                          target->cgroup.path ? target->cgroup.path : "?");
+		}
+		return en->detail ? MT_OK : MT_ERR_NOMEM;
+	}
+	for (i = 0; i < t->chain_len && mti_in_target_container(t, i); i++) {
+		const struct mt_process *p = &t->chain[i];
+
+		if (is_ns_init(p) || engine_init(t, p)) {
+			en->init_index = (int)i;
+			break;
+		}
+	}
+	inside = en->init_index >= 0 ? (size_t)en->init_index + 1 : i;
+	if (en->init_index < 0 && i < t->chain_len)
+		en->boundary_index = (int)i;
+	match_exec(t, inside);
+	words = path_words(t, inside ? inside - 1 : 0);
+	if (!words)
+		return MT_ERR_NOMEM;
+	if (en->exec_index >= 0) {
+		const struct mt_engine_container *ec = engine_of(t, tc);
+		const struct mt_exec_session *x = &ec->execs[en->exec_index];
+
+		en->kind = MT_ENTRY_DOCKER_EXEC;
+		en->detail = mti_asprintf("entered through docker exec session %.12s as user "
+		                          "\"%s\" (%s)",
+		                          x->id ? x->id : "?",
+		                          x->user && *x->user ? x->user : "default", words);
+	} else if (en->init_index == 0) {
+		en->kind = MT_ENTRY_CONTAINER_INIT;
+		en->detail = mti_asprintf("it is the container's own init: the image's "
+		                          "entrypoint runs it");
+	} else if (en->init_index > 0) {
+		en->kind = MT_ENTRY_INIT_TREE;
+		en->detail =
+		    mti_asprintf("started inside the container, from its init (%s)", words);
+	} else if (en->boundary_index >= 0) {
+		const struct mt_process *outside = &t->chain[en->boundary_index];
+
+		if (!target_pidns(t) && !engine_of(t, tc)) {
+			en->detail = mti_asprintf(
+			    "the container shares the host PID namespace: without the engine "
+			    "its init and an exec session look alike (parent: %s, PID %d)",
+			    outside->comm ? outside->comm : "?", (int)outside->pid);
+		} else if (outside->role == MT_ROLE_RUNTIME_SHIM) {
+			en->kind = MT_ENTRY_RUNTIME_EXEC;
+			en->detail = mti_asprintf(
+			    "entered from outside the container: the runtime "
+			    "(%s, PID %d) started it without passing the "
+			    "container's init, as docker exec or kubectl exec "
+			    "do (%s)",
+			    outside->comm ? outside->comm : "?", (int)outside->pid, words);
+		} else {
+			en->kind = MT_ENTRY_SETNS;
+			en->detail = mti_asprintf("joined the container's namespaces from the host "
+			                          "process %s (PID %d), as nsenter does (%s)",
+			                          outside->comm ? outside->comm : "?",
+			                          (int)outside->pid, words);
+		}
+	} else {
+		en->detail = mti_asprintf("the chain ends inside the container before its "
+		                          "init or the runtime: %s",
+		                          mt_chain_end_name(t->chain_end));
+	}
+	free(words);
+	return en->detail ? MT_OK : MT_ERR_NOMEM;
+}
+
+static bool has_docker_hub_source(const struct mt_engine_container *ec)
+{
+	return ec && ec->have_image && ec->image.source == MT_IMAGE_SOURCE_DOCKER_HUB;
+}
+
+/* Adds the signals the model supports. */
+static enum mt_err collect_signals(struct mt_trace *t)
+{
+	const struct mt_process *target = &t->chain[0];
+	const struct mt_exe *exe = &target->exe;
+	const struct mt_engine_container *ec = engine_of(t, target->container_index);
+	struct mt_verdict *v = &t->verdict;
+	enum mt_err err = MT_OK;
+	size_t i;
+
+	if (exe->deleted && !exe->memfd)
+		err = mti_add_signal(v, "exe-deleted",
+		                     "its executable %s was deleted after it "
+		                     "started",
+		                     exe->path);
+	if (!err && exe->memfd && !exe->runtime_memfd)
+		err = mti_add_signal(v, "fileless", "runs from memfd \"%s\"",
+		                     exe->memfd_name ? exe->memfd_name : "");
+	if (!err && exe->path && mti_is_scratch_path(exe->path))
+		err = mti_add_signal(v, "scratch-dir",
+		                     "runs from %s, a world-writable scratch "
+		                     "directory",
+		                     exe->path);
+	if (!err && t->origin.kind == MT_ORIGIN_WRITABLE_LAYER)
+		err = mti_add_signal(v, "writable-layer",
+		                     "its binary is in the container's "
+		                     "writable layer, not in the image");
+	if (!err && t->origin.kind == MT_ORIGIN_MOUNT)
+		err =
+		    mti_add_signal(v, "mounted-binary", "its binary comes from the %s mount at %s",
+		                   t->origin.mount_fstype ? t->origin.mount_fstype : "?",
+		                   t->origin.mount_point ? t->origin.mount_point : "?");
+	if (!err && (t->entry.kind == MT_ENTRY_RUNTIME_EXEC ||
+	             t->entry.kind == MT_ENTRY_DOCKER_EXEC || t->entry.kind == MT_ENTRY_SETNS))
+		err = mti_add_signal(v, "entered-from-outside", "%s", t->entry.detail);
+	if (!err && target->uid[0] == 0 && target->container_index >= 0)
+		err = mti_add_signal(v, "root-in-container", "runs as root inside the container");
+	if (!err && ec && ec->privileged)
+		err = mti_add_signal(v, "privileged",
+		                     "the container is privileged: root in it is "
+		                     "root on the host");
+	if (!err && ec && ec->pid_mode && strcmp(ec->pid_mode, "host") == 0)
+		err = mti_add_signal(v, "host-pid",
+		                     "the container shares the host's PID "
+		                     "namespace");
+	for (i = 0; !err && ec && i < ec->n_mounts; i++)
+		if (ec->mounts[i].risk)
+			err = mti_add_signal(v, "dangerous-mount", "%s", ec->mounts[i].risk);
+	for (i = 0; !err && ec && i < ec->n_cap_add; i++)
+		if (strcmp(ec->cap_add[i], "SYS_ADMIN") == 0 ||
+		    strcmp(ec->cap_add[i], "CAP_SYS_ADMIN") == 0 ||
+		    strcmp(ec->cap_add[i], "ALL") == 0)
+			err = mti_add_signal(v, "cap-added", "the container was given %s",
+			                     ec->cap_add[i]);
+	if (!err && has_docker_hub_source(ec))
+		err = mti_add_signal(v, "image-from-docker-hub",
+		                     "the image %s comes from Docker "
+		                     "Hub, not from an internal registry",
+		                     ec->image_ref ? ec->image_ref : "?");
+	if (!err && ec && ec->have_image && ec->image.source == MT_IMAGE_SOURCE_LOCAL)
+		err = mti_add_signal(v, "image-local",
+		                     "the image %s has no registry digest: it was "
+		                     "built or loaded on this host",
+		                     ec->image_ref ? ec->image_ref : "?");
+	if (!err && ec && ec->have_changes && ec->target_change >= 0)
+		err = mti_add_signal(v, "drift", "the engine lists %s as %s since the image",
+		                     exe->path ? exe->path : "?",
+		                     mt_change_kind_name((enum mt_change_kind)ec->target_change));
+	return err;
+}
+
+static enum mt_classification decide(const struct mt_trace *t)
+{
+	const struct mt_process *target = &t->chain[0];
+	enum mt_origin_kind o = t->origin.kind;
+
+	switch (t->entry.kind) {
+	case MT_ENTRY_HOST:
+		return MT_CLASS_HOST_PROCESS;
+	case MT_ENTRY_RUNTIME_EXEC:
+	case MT_ENTRY_DOCKER_EXEC:
+	case MT_ENTRY_SETNS:
+		return MT_CLASS_INTRODUCED;
+	default:
+		break;
+	}
+	if (o == MT_ORIGIN_WRITABLE_LAYER || o == MT_ORIGIN_MOUNT ||
+	    (o == MT_ORIGIN_MEMFD && !target->exe.runtime_memfd) ||
+	    (target->exe.deleted && o != MT_ORIGIN_IMAGE_LAYER))
+		return MT_CLASS_INTRODUCED;
+	if (t->entry.kind == MT_ENTRY_CONTAINER_INIT)
+		return MT_CLASS_UNWANTED_IMAGE;
+	if (t->entry.kind == MT_ENTRY_INIT_TREE && o == MT_ORIGIN_IMAGE_LAYER)
+		return MT_CLASS_IMAGE_PROCESS;
+	return MT_CLASS_UNKNOWN;
+}
+
+static const char *class_words(enum mt_classification c)
+{
+	switch (c) {
+	case MT_CLASS_HOST_PROCESS:
+		return "a host process, not in any container";
+	case MT_CLASS_UNWANTED_IMAGE:
+		return "the image itself runs it: an unwanted image";
+	case MT_CLASS_INTRODUCED:
+		return "a process introduced into the container";
+	case MT_CLASS_IMAGE_PROCESS:
+		return "the image ships this binary and its own processes started it: the image "
+		       "itself is unwanted or was tampered with before it was pulled";
+	default:
+		return "how it got there could not be decided";
+	}
+}
+
+enum mt_err mti_classify_verdict(struct mt_trace *t)
+{
+	struct mt_verdict *v = &t->verdict;
+	const struct mt_process *target;
+	const struct mt_container *c = NULL;
+	char shortid[16];
+	struct mti_buf b;
+	enum mt_err err;
+
+	if (!t->chain_len)
+		return MT_OK;
+	target = &t->chain[0];
+	if (target->container_index >= 0)
+		c = &t->containers[target->container_index];
+	v->classification = decide(t);
+	err = collect_signals(t);
+	if (err)
+		return err;
+	mti_buf_init(&b);
+	err =
+	    mti_buf_printf(&b, "PID %d (%s) ", (int)target->pid, target->comm ? target->comm : "?");
+	if (!err && c) {
+		err = mti_buf_printf(&b, "runs in %s container %s", mt_runtime_name(c->runtime),
+		                     mt_short_id(c->id, shortid, sizeof(shortid)));
+		if (!err && c->engine && c->engine->name)
+			err = mti_buf_printf(&b, " (%s%s%s)", c->engine->name,
+			                     c->engine->image_ref ? ", image " : "",
+			                     c->engine->image_ref ? c->engine->image_ref : "");
+		if (!err && c->pod_uid)
+			err = mti_buf_printf(&b, " of Kubernetes pod %s", c->pod_uid);
+	} else if (!err && t->entry.kind == MT_ENTRY_HOST) {
+		err = mti_buf_puts(&b, "runs on the host");
+	} else if (!err) {
+		err = mti_buf_puts(&b, "could not be placed in a container");
+	}
+	if (!err && t->origin.detail && t->origin.kind != MT_ORIGIN_UNKNOWN)
+		err = mti_buf_printf(
+		    &b, "; its binary %s is %s", target->exe.path ? target->exe.path : "?",
+		    t->origin.kind == MT_ORIGIN_WRITABLE_LAYER
+		        ? "in the container's writable layer (dropped after "
+		          "the image was built)"
+		    : t->origin.kind == MT_ORIGIN_IMAGE_LAYER ? "part of the image"
+		    : t->origin.kind == MT_ORIGIN_MEMFD       ? "fileless (memfd)"
+		    : t->origin.kind == MT_ORIGIN_MOUNT       ? "on a mount inside the container"
+		                                              : "a host file");
+	if (!err && target->exe.deleted && !target->exe.memfd)
+		err = mti_buf_puts(&b, " and was deleted after start");
+	if (!err && t->entry.kind != MT_ENTRY_UNKNOWN && t->entry.kind != MT_ENTRY_HOST)
+		err = mti_buf_printf(&b, "; %s", t->entry.detail);
+	if (!err)
+		err = mti_buf_printf(&b, ": %s.", class_words(v->classification));
+	if (err) {
+		mti_buf_free(&b);
+		return err;
+	}
+	free(v->summary);
+	v->summary = mti_buf_steal(&b);
+	return v->summary ? MT_OK : MT_ERR_NOMEM;
+}

@@ -1,0 +1,26 @@
+/* Classification: the role of each process, how the target entered its
+ * container, and the verdict with its signals. Reads the model, writes the
+ * model; no I/O. */
+#ifndef MTI_CLASSIFY_H
+#define MTI_CLASSIFY_H
+
+#include <minertrace/minertrace.h>
+
+/* Sets chain[i].role for every process. */
+void mti_classify_roles(struct mt_trace *t);
+
+/* True when chain[i] shares the target's container (by cgroup or by PID
+ * namespace). */
+bool mti_in_target_container(const struct mt_trace *t, size_t i);
+
+/* Decides t->entry (needs roles and, when asked, engine facts). */
+enum mt_err mti_classify_entry(struct mt_trace *t);
+
+/* Decides t->verdict from entry, origin and engine facts. */
+enum mt_err mti_classify_verdict(struct mt_trace *t);
+
+/* True when path lies in a world-writable scratch directory (/tmp,
+ * /var/tmp, /dev/shm). */
+bool mti_is_scratch_path(const char *path);
+
+#endif

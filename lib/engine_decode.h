@@ -1,0 +1,49 @@
+/* Decoding Docker Engine API replies into the model: pure, no I/O.
+ * Replies are hostile: wrong types are ignored with a warning, IDs that do
+ * not match what was asked reject the whole reply, every list is capped. */
+#ifndef MTI_ENGINE_DECODE_H
+#define MTI_ENGINE_DECODE_H
+
+#include <stddef.h>
+
+#include <minertrace/minertrace.h>
+
+#define MTI_ENGINE_MAX_LIST 4096
+#define MTI_ENGINE_MAX_LABELS 512
+#define MTI_ENGINE_MAX_EXECS 256
+#define MTI_ENGINE_MAX_EVENTS 1024
+#define MTI_ENGINE_MAX_CHANGES 256
+
+/* GET /version: ApiVersion, Version, Os (each may come back NULL). */
+enum mt_err mti_decode_version(const char *json, size_t len, struct mt_trace *t, char **api_version,
+                               char **version, char **os);
+
+/* GET /containers/{id}/json into ec (zeroed first). The exec IDs it lists
+ * come back in *exec_ids (mti_strv_free). */
+enum mt_err mti_decode_container(const char *json, size_t len, const char *expect_id,
+                                 struct mt_trace *t, struct mt_engine_container *ec,
+                                 char ***exec_ids, size_t *n_exec_ids);
+
+/* GET /images/{id}/json into img (zeroed first). */
+enum mt_err mti_decode_image(const char *json, size_t len, const char *expect_id,
+                             struct mt_trace *t, struct mt_image *img);
+
+/* GET /exec/{id}/json into x (zeroed first). */
+enum mt_err mti_decode_exec(const char *json, size_t len, const char *expect_id,
+                            const char *container_id, struct mt_trace *t,
+                            struct mt_exec_session *x);
+
+/* GET /events: a stream of JSON objects. Events of other containers are
+ * dropped. *events is a new array (free each with the engine container). */
+enum mt_err mti_decode_events(const char *body, size_t len, const char *container_id,
+                              struct mt_trace *t, struct mt_event **events, size_t *n);
+
+/* GET /containers/{id}/changes: counts every change, keeps those of
+ * target_path and those added or modified under /tmp, /var/tmp, /dev/shm. */
+enum mt_err mti_decode_changes(const char *json, size_t len, const char *target_path,
+                               struct mt_trace *t, struct mt_engine_container *ec);
+
+/* Registry host of an image reference ("docker.io" when none is named). */
+char *mti_reference_registry(const char *ref);
+
+#endif

@@ -1,0 +1,187 @@
+/* Making hostile bytes safe to show: on a terminal, in JSON, in Markdown. */
+#include "escape.h"
+
+#include <openssl/evp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Decodes one UTF-8 sequence at s; returns its length (0 if invalid). */
+static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+	uint32_t c;
+	size_t n, i;
+
+	if (!len)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		c = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		c = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		c = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+bool mti_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	uint32_t cp;
+
+	while (i < len) {
+		size_t n = utf8_decode(p + i, len - i, &cp);
+
+		if (!n)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+/* Code points that change how text is displayed without showing. */
+static bool invisible_or_control(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) ||     /* C1 controls */
+	       cp == 0x061c ||                   /* Arabic letter mark */
+	       (cp >= 0x200b && cp <= 0x200f) || /* zero width, LRM, RLM */
+	       (cp >= 0x2028 && cp <= 0x202e) || /* separators, embeddings, overrides */
+	       (cp >= 0x2060 && cp <= 0x2069) || /* word joiner, isolates */
+	       cp == 0xfeff;                     /* BOM / zero width no-break */
+}
+
+static enum mt_err put_control(struct mti_buf *out, unsigned char c)
+{
+	switch (c) {
+	case '\n':
+		return mti_buf_puts(out, "\\n");
+	case '\r':
+		return mti_buf_puts(out, "\\r");
+	case '\t':
+		return mti_buf_puts(out, "\\t");
+	case 0x1b:
+		return mti_buf_puts(out, "\\e");
+	case 0x07:
+		return mti_buf_puts(out, "\\a");
+	default:
+		return mti_buf_printf(out, "\\x%02x", c);
+	}
+}
+
+static enum mt_err escape(struct mti_buf *out, const char *s, size_t len, bool for_json,
+                          const char *md_specials)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	enum mt_err err = MT_OK;
+
+	while (i < len && !err) {
+		unsigned char c = p[i];
+		uint32_t cp;
+		size_t n;
+
+		if (c < 0x80) {
+			if (md_specials && strchr(md_specials, c) && c) {
+				err = mti_buf_putc(out, '\\');
+				if (!err)
+					err = mti_buf_putc(out, (char)c);
+			} else if (c == '\\' && !for_json) {
+				err = mti_buf_puts(out, "\\\\");
+			} else if ((c < 0x20 || c == 0x7f) && !for_json) {
+				err = put_control(out, c);
+			} else {
+				err = mti_buf_putc(out, (char)c);
+			}
+			i++;
+			continue;
+		}
+		n = utf8_decode(p + i, len - i, &cp);
+		if (!n) {
+			err = mti_buf_printf(out, "\\x%02x", c);
+			i++;
+		} else if (!for_json && invisible_or_control(cp)) {
+			err = mti_buf_printf(out, "\\u{%04x}", (unsigned)cp);
+			i += n;
+		} else {
+			err = mti_buf_append(out, p + i, n);
+			i += n;
+		}
+	}
+	return err;
+}
+
+enum mt_err mti_escape_text(struct mti_buf *out, const char *s, size_t len)
+{
+	return escape(out, s, len, false, NULL);
+}
+
+enum mt_err mti_escape_json_display(struct mti_buf *out, const char *s, size_t len)
+{
+	return escape(out, s, len, true, NULL);
+}
+
+enum mt_err mti_escape_markdown(struct mti_buf *out, const char *s, size_t len)
+{
+	return escape(out, s, len, false, "|`*_<>[]#");
+}
+
+char *mti_base64(const void *data, size_t len)
+{
+	size_t out_len;
+	char *out;
+
+	if (len > (SIZE_MAX / 4) * 3 - 4 || len > 0x7fffffff)
+		return NULL;
+	out_len = 4 * ((len + 2) / 3) + 1;
+	out = malloc(out_len);
+	if (!out)
+		return NULL;
+	EVP_EncodeBlock((unsigned char *)out, data, (int)len);
+	return out;
+}
+
+size_t mti_display_width(const char *s, size_t len)
+{
+	size_t cols = 0, i;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			cols++;
+	return cols;
+}
+
+size_t mti_prefix_for_width(const char *s, size_t len, size_t cols)
+{
+	size_t used = 0, i;
+
+	for (i = 0; i < len; i++) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80) {
+			if (used == cols)
+				return i;
+			used++;
+		}
+	}
+	return len;
+}

@@ -1,0 +1,187 @@
+/* What a process runs: the exe link, deletion, memfd, stat and SHA-256.
+ *
+ * The content is always read through /proc/PID/exe, which the kernel keeps
+ * pointing at the running file even after it was unlinked, and never through
+ * a path inside the container (which the attacker could swap or symlink).
+ */
+#include "exe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "hash.h"
+#include "trace_model.h"
+#include "util.h"
+
+#define DELETED_SUFFIX " (deleted)"
+#define MEMFD_PREFIX "/memfd:"
+
+int mti_open_in_root(int root_fd, const char *path, int flags)
+{
+	struct open_how how;
+	long fd;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = (unsigned long long)(flags | O_CLOEXEC);
+	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+	do {
+		fd = syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+	} while (fd < 0 && (errno == EINTR || errno == EAGAIN));
+	return (int)fd;
+}
+
+bool mti_is_runtime_shim_name(const char *name)
+{
+	static const char *const exact[] = {"conmon", "runc", "crun", "youki", "runsc"};
+	static const char *const prefix[] = {"containerd-shim", "docker-containerd-shim", "runc:[",
+	                                     "containerd-shim-"};
+	size_t i;
+
+	if (!name)
+		return false;
+	for (i = 0; i < MTI_ARRAY_LEN(exact); i++)
+		if (strcmp(name, exact[i]) == 0)
+			return true;
+	for (i = 0; i < MTI_ARRAY_LEN(prefix); i++)
+		if (mti_str_starts(name, prefix[i]))
+			return true;
+	return false;
+}
+
+/* True when path, resolved inside the process's root, is the very file the
+ * process runs: then " (deleted)" was part of its real name. */
+static bool literal_name_exists(int dirfd, const char *full_link, const struct stat *exe_st)
+{
+	struct stat st;
+	int root, fd;
+	bool same = false;
+
+	root = openat(dirfd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return false;
+	fd = mti_open_in_root(root, full_link, O_PATH | O_NOFOLLOW);
+	if (fd >= 0) {
+		if (fstat(fd, &st) == 0 && st.st_dev == exe_st->st_dev &&
+		    st.st_ino == exe_st->st_ino)
+			same = true;
+		close(fd);
+	}
+	close(root);
+	return same;
+}
+
+enum mt_err mti_exe_read(struct mt_session *s, struct mt_trace *t, int dirfd, pid_t pid,
+                         const char *comm, bool hash, struct mt_exe *exe)
+{
+	char *link = NULL;
+	struct stat st;
+	enum mt_err err;
+	size_t len;
+	int fd;
+
+	memset(exe, 0, sizeof(*exe));
+	err = mti_readlink_at(dirfd, "exe", &link);
+	if (err == MT_ERR_VANISHED) {
+		/* Kernel threads and zombies have no exe; a vanished process has no dir. */
+		return MT_OK;
+	}
+	if (err == MT_ERR_NOMEM)
+		return err;
+	if (err) {
+		mti_warn(t, err, pid, "exe", "cannot read the executable link: %s",
+		         mt_strerror(err));
+		return MT_OK;
+	}
+	exe->readable = true;
+	len = strlen(link);
+	if (mti_str_ends(link, DELETED_SUFFIX)) {
+		exe->deleted = true;
+		len -= strlen(DELETED_SUFFIX);
+	}
+	exe->path = mti_strndup(link, len);
+	if (!exe->path) {
+		free(link);
+		return MT_ERR_NOMEM;
+	}
+	if (mti_str_starts(exe->path, MEMFD_PREFIX)) {
+		exe->memfd = true;
+		exe->memfd_name = mti_strdup(exe->path + strlen(MEMFD_PREFIX));
+		if (!exe->memfd_name) {
+			free(link);
+			return MT_ERR_NOMEM;
+		}
+		/* runc re-executes itself from a sealed memfd; only runc's own
+		 * process (named runc...) may carry that name without suspicion. */
+		exe->runtime_memfd =
+		    mti_str_starts(exe->memfd_name, "runc_cloned") && mti_str_starts(comm, "runc");
+	}
+	exe->host_path =
+	    mti_asprintf("%s/%d/root%s", s->pfs.root, (int)pid, exe->memfd ? "" : exe->path);
+	if (!exe->host_path) {
+		free(link);
+		return MT_ERR_NOMEM;
+	}
+	if (!s->pfs.live) {
+		/* A captured tree has the link text only: following it would read
+		 * the analyst's own files. */
+		free(link);
+		return MT_OK;
+	}
+	if (fstatat(dirfd, "exe", &st, 0) != 0) {
+		err = mti_errno_to_err(errno);
+		free(link);
+		if (err == MT_ERR_VANISHED)
+			return err;
+		mti_warn(t, err, pid, "exe", "cannot stat the executable: %s", mt_strerror(err));
+		return MT_OK;
+	}
+	exe->have_stat = true;
+	exe->size = (uint64_t)st.st_size;
+	exe->inode = (uint64_t)st.st_ino;
+	exe->dev_major = major(st.st_dev);
+	exe->dev_minor = minor(st.st_dev);
+	exe->nlink = (uint64_t)st.st_nlink;
+	exe->mode = (uint32_t)st.st_mode;
+	if (exe->deleted && !exe->memfd && st.st_nlink > 0 &&
+	    literal_name_exists(dirfd, link, &st)) {
+		/* A file really named "x (deleted)": a trick, not a deletion. */
+		exe->deleted = false;
+		free(exe->path);
+		exe->path = link;
+		link = NULL;
+		free(exe->host_path);
+		exe->host_path = mti_asprintf("%s/%d/root%s", s->pfs.root, (int)pid, exe->path);
+		if (!exe->host_path)
+			return MT_ERR_NOMEM;
+		mti_warn(t, MT_OK, pid, "exe",
+		         "the executable's name itself ends in \" (deleted)\": it was not deleted");
+	}
+	free(link);
+	if (!hash)
+		return MT_OK;
+	fd = openat(dirfd, "exe", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		err = mti_errno_to_err(errno);
+		if (err == MT_ERR_VANISHED)
+			return err;
+		mti_warn(t, err, pid, "exe", "cannot open the executable to hash it: %s",
+		         mt_strerror(err));
+		return MT_OK;
+	}
+	err = mti_sha256_fd(fd, MTI_HASH_MAX_BYTES, exe->sha256, NULL);
+	close(fd);
+	if (err == MT_ERR_NOMEM)
+		return err;
+	if (err) {
+		exe->sha256[0] = '\0';
+		mti_warn(t, err, pid, "exe", "cannot hash the executable: %s", mt_strerror(err));
+	}
+	return MT_OK;
+}

@@ -1,0 +1,24 @@
+/* What a process runs: the exe link, deletion, memfd, stat and SHA-256. */
+#ifndef MTI_EXE_H
+#define MTI_EXE_H
+
+#include <minertrace/minertrace.h>
+
+#include "session.h"
+
+/* Fills exe for the process whose /proc directory is dirfd. comm helps to
+ * tell runc's own memfd from a miner hiding behind the same name.
+ * Problems become warnings in t (may be NULL); returns MT_ERR_NOMEM or
+ * MT_ERR_VANISHED when the process went away, else MT_OK. */
+enum mt_err mti_exe_read(struct mt_session *s, struct mt_trace *t, int dirfd, pid_t pid,
+                         const char *comm, bool hash, struct mt_exe *exe);
+
+/* Opens path inside the directory root_fd without ever leaving it
+ * (openat2 RESOLVE_IN_ROOT, no magic links). flags as for openat. Returns
+ * an fd or -1 with errno set (ENOSYS on kernels without openat2). */
+int mti_open_in_root(int root_fd, const char *path, int flags);
+
+/* True when the name looks like one of the runtime shims. */
+bool mti_is_runtime_shim_name(const char *name);
+
+#endif

@@ -1,0 +1,216 @@
+/* Reading one process from /proc into the model.
+ *
+ * Every file comes through one directory fd opened at the start, so all the
+ * facts belong to the same process even if its PID is reused meanwhile: the
+ * kernel answers ESRCH for files of a process that is gone.
+ */
+#include "process.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgroup_path.h"
+#include "exe.h"
+#include "trace_model.h"
+#include "util.h"
+
+int64_t mti_start_time_ms(const struct mt_session *s, unsigned long long start_ticks)
+{
+	if (!s->have_btime || s->clk_tck <= 0)
+		return -1;
+	return (int64_t)s->btime * 1000 +
+	       (int64_t)(start_ticks * 1000ull / (unsigned long long)s->clk_tck);
+}
+
+enum mt_err mti_process_restat(int dirfd, struct mti_stat *st, struct mti_buf *scratch)
+{
+	enum mt_err err = mti_read_at(dirfd, "stat", MTI_CAP_SMALL, scratch, NULL);
+
+	if (err)
+		return err == MT_ERR_NOMEM ? err : MT_ERR_VANISHED;
+	if (scratch->len == 0)
+		return MT_ERR_VANISHED;
+	return mti_parse_stat(scratch->data, scratch->len, st) ? MT_ERR_VANISHED : MT_OK;
+}
+
+/* Reads one namespace inode from ns/<name>; 0 when unknown. */
+static uint64_t read_ns(int dirfd, const char *name)
+{
+	char path[32], *link = NULL;
+	uint64_t ino = 0;
+
+	snprintf(path, sizeof(path), "ns/%s", name);
+	if (mti_readlink_at(dirfd, path, &link) == MT_OK)
+		mti_parse_ns_link(link, &ino);
+	free(link);
+	return ino;
+}
+
+/* Notes a read problem; returns true when the process is gone. */
+static bool note_failure(struct mt_trace *t, struct mt_process *p, enum mt_err err,
+                         const char *what)
+{
+	if (err == MT_ERR_VANISHED) {
+		p->vanished = true;
+		return true;
+	}
+	mti_warn(t, err, p->pid, what, "cannot read %s: %s", what, mt_strerror(err));
+	return false;
+}
+
+static enum mt_err read_stat_into(struct mt_session *s, struct mt_trace *t, int dirfd, pid_t pid,
+                                  struct mt_process *p, struct mti_buf *b)
+{
+	struct mti_stat st;
+	enum mt_err err = mti_read_at(dirfd, "stat", MTI_CAP_SMALL, b, NULL);
+
+	if (err == MT_ERR_VANISHED || (!err && b->len == 0))
+		return MT_ERR_NO_PROCESS;
+	if (err)
+		return err;
+	if (mti_parse_stat(b->data, b->len, &st)) {
+		mti_warn(t, MT_ERR_PARSE, pid, "stat", "unparseable /proc/%d/stat", (int)pid);
+		return MT_ERR_PARSE;
+	}
+	if (st.pid != pid) {
+		mti_warn(t, MT_ERR_PARSE, pid, "stat", "/proc/%d/stat names PID %d", (int)pid,
+		         (int)st.pid);
+		return MT_ERR_PARSE;
+	}
+	p->pid = pid;
+	p->comm = mti_strndup(st.comm, st.comm_len);
+	if (!p->comm)
+		return MT_ERR_NOMEM;
+	p->state = st.state;
+	p->ppid = st.ppid;
+	p->start_ticks = st.starttime;
+	p->start_time_ms = mti_start_time_ms(s, st.starttime);
+	p->kernel_thread = (st.flags & MTI_PF_KTHREAD) != 0;
+	p->threads = st.num_threads > 0 ? (unsigned)st.num_threads : 0;
+	if (s->clk_tck > 0)
+		p->cpu_ms =
+		    (uint64_t)((st.utime + st.stime) * 1000ull / (unsigned long long)s->clk_tck);
+	if (s->page_size > 0)
+		p->rss_kb = st.rss_pages * (unsigned long long)s->page_size / 1024u;
+	return MT_OK;
+}
+
+enum mt_err mti_process_read(struct mt_session *s, struct mt_trace *t, pid_t pid,
+                             const struct mti_process_want *want, struct mt_process *p,
+                             int *dirfd_out)
+{
+	struct mti_buf b;
+	struct mti_status status;
+	enum mt_err err;
+	int dirfd = -1;
+	const char *user;
+
+	memset(p, 0, sizeof(*p));
+	p->container_index = -1;
+	p->start_time_ms = -1;
+	if (dirfd_out)
+		*dirfd_out = -1;
+	mti_buf_init(&b);
+	err = mti_proc_open_pid(&s->pfs, pid, &dirfd);
+	if (err)
+		goto out;
+	err = read_stat_into(s, t, dirfd, pid, p, &b);
+	if (err)
+		goto out;
+
+	err = mti_read_at(dirfd, "status", MTI_CAP_SMALL, &b, NULL);
+	if (err == MT_ERR_NOMEM)
+		goto out;
+	if (err) {
+		if (note_failure(t, p, err, "status"))
+			goto done;
+	} else {
+		mti_parse_status(b.data, b.len, &status);
+		if (status.have_uid) {
+			memcpy(p->uid, status.uid, sizeof(p->uid));
+			user = mti_session_user(s, p->uid[0]);
+			if (user && !(p->user = mti_strdup(user))) {
+				err = MT_ERR_NOMEM;
+				goto out;
+			}
+		}
+		if (status.have_gid)
+			memcpy(p->gid, status.gid, sizeof(p->gid));
+		memcpy(p->nspid, status.nspid, sizeof(p->nspid));
+		p->n_nspid = status.n_nspid;
+		if (status.threads)
+			p->threads = status.threads;
+		if (status.have_rss)
+			p->rss_kb = status.vm_rss_kb;
+	}
+
+	if (want->cmdline && !p->kernel_thread) {
+		bool trunc = false, trunc_items = false;
+
+		err = mti_read_at(dirfd, "cmdline", MTI_CAP_CMDLINE, &b, &trunc);
+		if (err == MT_ERR_NOMEM)
+			goto out;
+		if (err) {
+			if (note_failure(t, p, err, "cmdline"))
+				goto done;
+		} else {
+			err = mti_split_nul(b.data, b.len, MTI_ARGV_MAX_ITEMS, &p->argv, &p->argc,
+			                    &trunc_items);
+			if (err)
+				goto out;
+			p->argv_truncated = trunc || trunc_items;
+		}
+	}
+	if (want->cwd && !p->kernel_thread) {
+		err = mti_readlink_at(dirfd, "cwd", &p->cwd);
+		if (err == MT_ERR_NOMEM)
+			goto out;
+		if (err && err != MT_ERR_VANISHED)
+			note_failure(t, p, err, "cwd");
+	}
+	if (want->namespaces) {
+		p->ns_pid = read_ns(dirfd, "pid");
+		p->ns_mnt = read_ns(dirfd, "mnt");
+		p->ns_cgroup = read_ns(dirfd, "cgroup");
+		p->ns_net = read_ns(dirfd, "net");
+		p->ns_user = read_ns(dirfd, "user");
+	}
+	if (want->cgroup) {
+		err = mti_read_at(dirfd, "cgroup", MTI_CAP_SMALL, &b, NULL);
+		if (err == MT_ERR_NOMEM)
+			goto out;
+		if (err) {
+			if (note_failure(t, p, err, "cgroup"))
+				goto done;
+		} else {
+			err = mti_cgroup_parse(b.data, b.len, &p->cgroup);
+			if (err == MT_ERR_NOMEM)
+				goto out;
+			if (err)
+				mti_warn(t, err, pid, "cgroup", "%s /proc/%d/cgroup",
+				         b.len ? "unparseable" : "empty", (int)pid);
+		}
+	}
+	if (want->exe && !p->kernel_thread) {
+		err = mti_exe_read(s, t, dirfd, pid, p->comm, want->hash, &p->exe);
+		if (err == MT_ERR_NOMEM)
+			goto out;
+		if (err == MT_ERR_VANISHED)
+			p->vanished = true;
+	}
+done:
+	err = MT_OK;
+	if (dirfd_out) {
+		*dirfd_out = dirfd;
+		dirfd = -1;
+	}
+out:
+	if (dirfd >= 0)
+		close(dirfd);
+	mti_buf_free(&b);
+	if (err)
+		mti_process_clear(p);
+	return err;
+}

@@ -1,0 +1,47 @@
+/* Reading /proc (or a captured copy of it) like the kernel is racing us. */
+#ifndef MTI_PROCFS_H
+#define MTI_PROCFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "util.h"
+
+/* Caps on what we read from one /proc file. */
+#define MTI_CAP_SMALL (64u * 1024u) /* stat, status, cgroup */
+#define MTI_CAP_CMDLINE (256u * 1024u)
+#define MTI_CAP_MOUNTINFO (4u * 1024u * 1024u)
+
+struct mti_procfs {
+	int root_fd; /* O_DIRECTORY fd of the proc root */
+	char *root;  /* its path, for messages and host paths */
+	bool live;   /* a real procfs, not a captured tree */
+};
+
+/* Opens the proc root. Errors: MT_ERR_NO_PROCESS if it does not exist,
+ * MT_ERR_PERMISSION, MT_ERR_IO, MT_ERR_NOMEM. */
+enum mt_err mti_procfs_open(const char *root, struct mti_procfs *pfs);
+void mti_procfs_close(struct mti_procfs *pfs);
+
+/* Opens <root>/<pid> as a directory fd. MT_ERR_NO_PROCESS when absent. */
+enum mt_err mti_proc_open_pid(const struct mti_procfs *pfs, pid_t pid, int *dirfd);
+
+/* Maps an errno from reading a file of a process dir to an error: a
+ * process that went away reads as ENOENT or ESRCH. */
+enum mt_err mti_errno_to_err(int e);
+
+/* Reads the whole file name (relative to dirfd) into out, at most cap
+ * bytes. With truncated NULL a longer file is MT_ERR_TOO_LARGE; otherwise
+ * the first cap bytes are kept and *truncated is set. The file is opened
+ * with O_NOFOLLOW: a symlink is refused. */
+enum mt_err mti_read_at(int dirfd, const char *name, size_t cap, struct mti_buf *out,
+                        bool *truncated);
+
+/* Reads the whole file from an already open fd (see mti_read_at). */
+enum mt_err mti_read_fd(int fd, size_t cap, struct mti_buf *out, bool *truncated);
+
+/* readlinkat into a new string (*out, caller frees). */
+enum mt_err mti_readlink_at(int dirfd, const char *name, char **out);
+
+#endif

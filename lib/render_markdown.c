@@ -1,0 +1,452 @@
+/* Markdown rendering of the model: a section ready for a post-mortem.
+ * Table cells are escaped (pipes, backticks, control bytes) so a hostile
+ * process name cannot break the table; commands to contain the incident
+ * are suggestions, never executed. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <minertrace/minertrace.h>
+
+#include "escape.h"
+#include "util.h"
+
+struct mctx {
+	FILE *out;
+	struct mti_buf b;
+	enum mt_err err;
+};
+
+static void m_raw(struct mctx *m, const char *s)
+{
+	if (!m->err)
+		m->err = mti_buf_puts(&m->b, s);
+}
+
+static void m_fmt(struct mctx *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void m_fmt(struct mctx *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (m->err)
+		return;
+	va_start(ap, fmt);
+	m->err = mti_buf_vprintf(&m->b, fmt, ap);
+	va_end(ap);
+}
+
+/* Untrusted text in running prose or a table cell. */
+static void m_esc(struct mctx *m, const char *s)
+{
+	if (!m->err && s)
+		m->err = mti_escape_markdown(&m->b, s, strlen(s));
+}
+
+/* Untrusted text inside `code`: backticks cannot be escaped there, so the
+ * text is shown escaped and any backtick replaced. */
+static void m_code(struct mctx *m, const char *s)
+{
+	struct mti_buf e;
+	size_t i;
+
+	if (m->err || !s)
+		return;
+	mti_buf_init(&e);
+	m->err = mti_escape_text(&e, s, strlen(s));
+	for (i = 0; !m->err && e.data && i < e.len; i++) {
+		if (e.data[i] == '`')
+			e.data[i] = '\'';
+		else if (e.data[i] == '|')
+			e.data[i] = '/';
+	}
+	m_raw(m, "`");
+	if (!m->err && e.data)
+		m->err = mti_buf_puts(&m->b, e.data);
+	m_raw(m, "`");
+	mti_buf_free(&e);
+}
+
+/* A shell word for a suggested command: only safe characters pass. */
+static void m_shell_word(struct mctx *m, const char *s)
+{
+	size_t i;
+	bool safe = s && *s;
+
+	for (i = 0; safe && s[i]; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/:@",
+		            s[i]))
+			safe = false;
+	m_raw(m, safe ? s : "<unsafe name: see the report>");
+}
+
+static void process_row(struct mctx *m, const struct mt_trace *t, size_t i)
+{
+	const struct mt_process *p = &t->chain[i];
+	struct mti_buf args;
+	size_t a;
+	char when[40];
+
+	m_fmt(m, "| %d | ", (int)p->pid);
+	if (p->n_nspid > 1)
+		m_fmt(m, "%d", (int)p->nspid[p->n_nspid - 1]);
+	m_raw(m, " | ");
+	m_esc(m, p->comm ? p->comm : "?");
+	m_raw(m, " | ");
+	if (p->user)
+		m_esc(m, p->user);
+	else
+		m_fmt(m, "%u", (unsigned)p->uid[0]);
+	m_fmt(m, " | %s | ", mt_role_name(p->role));
+	if (p->container_index >= 0) {
+		char shortid[16];
+
+		m_raw(m,
+		      mt_short_id(t->containers[p->container_index].id, shortid, sizeof(shortid)));
+	}
+	m_raw(m, " | ");
+	mti_buf_init(&args);
+	for (a = 0; a < p->argc && a < 64 && !m->err; a++)
+		if ((a && mti_buf_putc(&args, ' ')) || mti_buf_puts(&args, p->argv[a]))
+			m->err = MT_ERR_NOMEM;
+	if (args.len > 200) {
+		args.len = 200;
+		args.data[200] = '\0';
+		mti_buf_puts(&args, "...");
+	}
+	if (args.data)
+		m_code(m, args.data);
+	mti_buf_free(&args);
+	m_raw(m, " | ");
+	if (p->start_time_ms >= 0)
+		m_raw(m, mti_format_utc_ms(p->start_time_ms, when, sizeof(when)));
+	m_raw(m, " |\n");
+}
+
+static void render_chain(struct mctx *m, const struct mt_trace *t)
+{
+	size_t i;
+
+	m_raw(m, "\n### Process chain (target first)\n\n"
+	         "| PID | PID in container | Name | User | Role | Container | Command line | "
+	         "Started (UTC) |\n"
+	         "|---:|---:|---|---|---|---|---|---|\n");
+	for (i = 0; i < t->chain_len; i++)
+		process_row(m, t, i);
+	if (t->chain_end != MT_CHAIN_ROOT)
+		m_fmt(m, "\nThe chain ends early: %s.\n", mt_chain_end_name(t->chain_end));
+}
+
+static void render_container(struct mctx *m, const struct mt_container *c)
+{
+	const struct mt_engine_container *ec = c->engine;
+	size_t i;
+
+	m_raw(m, "\n### Container\n\n");
+	m_raw(m, "- ID: ");
+	m_code(m, c->id);
+	m_fmt(m, " (%s)\n", mt_runtime_name(c->runtime));
+	if (ec && ec->name) {
+		m_raw(m, "- Name: ");
+		m_code(m, ec->name);
+		m_raw(m, "\n");
+	}
+	if (c->pod_uid || (ec && ec->k8s_pod_name)) {
+		m_raw(m, "- Kubernetes pod: ");
+		if (ec && ec->k8s_pod_name) {
+			m_code(m, ec->k8s_namespace ? ec->k8s_namespace : "?");
+			m_raw(m, " / ");
+			m_code(m, ec->k8s_pod_name);
+			m_raw(m, " ");
+		}
+		if (c->pod_uid) {
+			m_raw(m, "UID ");
+			m_code(m, c->pod_uid);
+			m_fmt(m, ", QoS %s", mt_qos_name(c->qos));
+		}
+		m_raw(m, "\n");
+	}
+	for (i = 0; i < c->n_outer; i++) {
+		m_raw(m, "- Nested in container ");
+		m_code(m, c->outer[i].id);
+		m_raw(m, "\n");
+	}
+	if (ec) {
+		m_raw(m, "- Image: ");
+		m_code(m, ec->image_ref ? ec->image_ref : "?");
+		m_raw(m, " ");
+		m_code(m, ec->image_id ? ec->image_id : "?");
+		m_raw(m, "\n");
+		if (ec->have_image) {
+			m_fmt(m, "- Image source: %s",
+			      ec->image.source == MT_IMAGE_SOURCE_LOCAL
+			          ? "no registry digest, built or loaded on this host"
+			      : ec->image.source == MT_IMAGE_SOURCE_DOCKER_HUB
+			          ? "pulled from Docker Hub (not an internally built image)"
+			          : "pulled from a registry");
+			if (ec->image.registry) {
+				m_raw(m, " (");
+				m_code(m, ec->image.registry);
+				m_raw(m, ")");
+			}
+			m_raw(m, "\n");
+			for (i = 0; i < ec->image.n_repo_tags; i++) {
+				m_raw(m, "- Tag: ");
+				m_code(m, ec->image.repo_tags[i]);
+				m_raw(m, "\n");
+			}
+			for (i = 0; i < ec->image.n_repo_digests; i++) {
+				m_raw(m, "- Digest: ");
+				m_code(m, ec->image.repo_digests[i]);
+				m_raw(m, "\n");
+			}
+		}
+		m_raw(m, "- Created / started: ");
+		m_esc(m, ec->created ? ec->created : "?");
+		m_raw(m, " / ");
+		m_esc(m, ec->started_at ? ec->started_at : "?");
+		m_fmt(m, "\n- Privileged: %s; PID mode: ", ec->privileged ? "**yes**" : "no");
+		m_esc(m, ec->pid_mode && *ec->pid_mode ? ec->pid_mode : "private");
+		m_raw(m, "; restart policy: ");
+		m_esc(m, ec->restart_policy && *ec->restart_policy ? ec->restart_policy : "none");
+		m_raw(m, "\n");
+		for (i = 0; i < ec->n_mounts; i++) {
+			if (!ec->mounts[i].risk)
+				continue;
+			m_raw(m, "- **Escape risk**: ");
+			m_esc(m, ec->mounts[i].risk);
+			m_raw(m, "\n");
+		}
+	}
+	if (c->acct.cgroup_version) {
+		m_raw(m, "- Resource use:");
+		if (c->acct.have_cpu)
+			m_fmt(m, " CPU %.1f s", (double)c->acct.cpu_usage_ns / 1e9);
+		if (c->acct.have_memory)
+			m_fmt(m, ", memory %.1f MiB", (double)c->acct.memory_bytes / 1048576.0);
+		m_raw(m, "\n");
+	}
+	if (c->have_members) {
+		m_fmt(m, "- Processes in the container: %zu\n", c->n_members);
+	}
+}
+
+static void render_entry(struct mctx *m, const struct mt_trace *t)
+{
+	const struct mt_engine_container *ec =
+	    t->chain[0].container_index >= 0 ? t->containers[t->chain[0].container_index].engine
+	                                     : NULL;
+	size_t i;
+
+	m_raw(m, "\n### How it got in\n\n");
+	m_fmt(m, "- Entry: **%s**: ", mt_entry_name(t->entry.kind));
+	m_esc(m, t->entry.detail);
+	m_raw(m, "\n");
+	m_fmt(m, "- Binary origin: **%s**: ", mt_origin_name(t->origin.kind));
+	m_esc(m, t->origin.detail);
+	m_raw(m, "\n");
+	if (t->origin.upper_path && t->origin.in_upper) {
+		m_raw(m, "- File in the writable layer: ");
+		m_code(m, t->origin.upper_path);
+		m_raw(m, "\n");
+	}
+	for (i = 0; ec && i < ec->n_execs; i++) {
+		const struct mt_exec_session *x = &ec->execs[i];
+
+		m_raw(m, "- Exec session ");
+		m_code(m, x->id);
+		m_raw(m, " as user ");
+		m_code(m, x->user && *x->user ? x->user : "(default)");
+		m_raw(m, ": ");
+		m_code(m, x->entrypoint ? x->entrypoint : "");
+		m_fmt(m, " (PID %d%s%s)\n", (int)x->pid, x->privileged ? ", privileged" : "",
+		      x->chain_index >= 0 ? ", **started this chain**" : "");
+	}
+	for (i = 0; ec && i < ec->n_events; i++) {
+		const struct mt_event *e = &ec->events[i];
+		char when[40];
+
+		if (!e->action || !mti_str_starts(e->action, "exec_"))
+			continue;
+		m_fmt(m, "- Engine event %s ",
+		      mti_format_utc_ms(e->time_ns / 1000000, when, sizeof(when)));
+		m_code(m, e->action);
+		if (e->detail) {
+			m_raw(m, " ");
+			m_code(m, e->detail);
+		}
+		m_raw(m, "\n");
+	}
+	if (ec && ec->have_changes) {
+		m_fmt(m,
+		      "\n### File system drift\n\n%zu added, %zu modified, %zu deleted since the "
+		      "image.\n\n",
+		      ec->n_added, ec->n_modified, ec->n_deleted);
+		if (ec->n_changes) {
+			m_raw(m, "| Change | Path | Executable |\n|---|---|---|\n");
+			for (i = 0; i < ec->n_changes; i++) {
+				m_fmt(m, "| %s | ", mt_change_kind_name(ec->changes[i].kind));
+				m_code(m, ec->changes[i].path);
+				m_fmt(m, "%s | %s |\n",
+				      ec->changes[i].is_target_exe ? " (target)" : "",
+				      ec->changes[i].executable == 1   ? "yes"
+				      : ec->changes[i].executable == 0 ? "no"
+				                                       : "unknown");
+			}
+		}
+	}
+}
+
+static void render_hashes(struct mctx *m, const struct mt_trace *t)
+{
+	size_t i;
+
+	m_raw(m, "\n### Executables and hashes\n\n| PID | Executable | Deleted | SHA-256 |\n"
+	         "|---:|---|---|---|\n");
+	for (i = 0; i < t->chain_len; i++) {
+		const struct mt_exe *e = &t->chain[i].exe;
+
+		if (!e->readable)
+			continue;
+		m_fmt(m, "| %d | ", (int)t->chain[i].pid);
+		m_code(m, e->path);
+		m_fmt(m, " | %s | %s |\n", e->deleted ? "yes" : "no",
+		      e->sha256[0] ? e->sha256 : "not computed");
+	}
+}
+
+static void render_containment(struct mctx *m, const struct mt_trace *t)
+{
+	const struct mt_container *c =
+	    t->chain[0].container_index >= 0 ? &t->containers[t->chain[0].container_index] : NULL;
+	const struct mt_engine_container *ec = c ? c->engine : NULL;
+	char shortid[16];
+	size_t i;
+
+	m_raw(m, "\n### Suggested containment (not executed)\n\n");
+	if (!c) {
+		m_fmt(m,
+		      "1. Preserve evidence (`minertrace --collect DIR %d`), then stop the "
+		      "process: `kill -STOP %d`, and find how it was started on the host.\n",
+		      (int)t->target_pid, (int)t->target_pid);
+		return;
+	}
+	m_fmt(m,
+	      "1. Preserve evidence before removing anything: `minertrace --collect DIR "
+	      "%d`.\n",
+	      (int)t->target_pid);
+	m_raw(m, "2. Stop and remove the container: `docker stop ");
+	m_shell_word(m, ec && ec->name ? ec->name : mt_short_id(c->id, shortid, sizeof(shortid)));
+	m_raw(m, " && docker rm ");
+	m_shell_word(m, ec && ec->name ? ec->name : mt_short_id(c->id, shortid, sizeof(shortid)));
+	m_raw(m, "`");
+	if (c->pod_uid || (ec && ec->k8s_pod_name)) {
+		m_raw(m, "; it belongs to a Kubernetes pod: remove or fix the workload that "
+		         "recreates it (`kubectl -n ");
+		m_shell_word(m, ec && ec->k8s_namespace ? ec->k8s_namespace : "NAMESPACE");
+		m_raw(m, " get pod ");
+		m_shell_word(m, ec && ec->k8s_pod_name ? ec->k8s_pod_name : "POD");
+		m_raw(m, " -o yaml`)");
+	} else if (ec && ec->restart_policy && *ec->restart_policy &&
+	           strcmp(ec->restart_policy, "no") != 0) {
+		m_raw(m, " (its restart policy is ");
+		m_code(m, ec->restart_policy);
+		m_raw(m, ": remove it, do not just stop it)");
+	}
+	m_raw(m, ".\n");
+	if (t->verdict.classification == MT_CLASS_UNWANTED_IMAGE ||
+	    t->verdict.classification == MT_CLASS_IMAGE_PROCESS) {
+		m_raw(m, "3. The image itself carries the miner: remove it here (`docker rmi ");
+		m_shell_word(m, ec && ec->image_id ? ec->image_id : "IMAGE");
+		m_raw(m, "`) and remove the affected tags from every registry that holds them");
+		for (i = 0; ec && ec->have_image && i < ec->image.n_repo_tags; i++) {
+			m_raw(m, i ? ", " : " (");
+			m_code(m, ec->image.repo_tags[i]);
+		}
+		m_raw(m, ec && ec->have_image && ec->image.n_repo_tags ? ").\n" : ".\n");
+		m_raw(m, "4. Find who pulled or ran it: engine access logs, CI/CD history, "
+		         "registry push history.\n");
+	} else {
+		m_raw(m, "3. The image is not the culprit by itself: fix the way in (");
+		m_esc(m, mt_entry_name(t->entry.kind));
+		m_raw(m, "). Patch the application in the image (a known remote code execution "
+		         "is the usual way), or revoke the access that allowed `docker exec`.\n");
+		m_raw(m, "4. Rebuild the container from a patched image; do not reuse this "
+		         "container's writable layer.\n");
+	}
+	m_raw(m, "5. Rotate every credential the container could reach (environment, mounted "
+	         "secrets, cloud metadata), and block outbound connections to mining pools.\n");
+}
+
+enum mt_err mt_render_markdown(const struct mt_trace *t, const struct mt_render_options *ro,
+                               FILE *out)
+{
+	struct mctx m = {out, {NULL, 0, 0}, MT_OK};
+	char when[40];
+	size_t i;
+
+	(void)ro;
+	m_fmt(&m, "## minertrace: PID %d", (int)t->target_pid);
+	if (t->chain_len) {
+		m_raw(&m, " (");
+		m_esc(&m, t->chain[0].comm);
+		m_raw(&m, ")");
+	}
+	m_fmt(&m, "\n\nCollected %s on host ",
+	      mti_format_utc_ms(t->evidence.collected_at_ms, when, sizeof(when)));
+	m_code(&m, t->evidence.hostname ? t->evidence.hostname : "?");
+	m_raw(&m, ", kernel ");
+	m_code(&m, t->evidence.kernel ? t->evidence.kernel : "?");
+	m_raw(&m, ", boot ID ");
+	m_code(&m, t->evidence.boot_id ? t->evidence.boot_id : "?");
+	m_fmt(&m, ", by minertrace %s as uid %u.\n\n", MT_VERSION, (unsigned)t->evidence.uid);
+	if (t->status == MT_TRACE_NOT_FOUND || !t->chain_len) {
+		m_fmt(&m, "**No such process: PID %d.**\n", (int)t->target_pid);
+		goto out;
+	}
+	m_fmt(&m, "**Summary** (%s): ", mt_class_name(t->verdict.classification));
+	m_esc(&m, t->verdict.summary);
+	m_raw(&m, "\n");
+	if (t->status == MT_TRACE_VANISHED)
+		m_raw(&m, "\n**The target exited or its PID was reused during the trace.**\n");
+	render_chain(&m, t);
+	for (i = 0; i < t->n_containers; i++)
+		render_container(&m, &t->containers[i]);
+	render_entry(&m, t);
+	render_hashes(&m, t);
+	if (t->verdict.n_signals) {
+		m_raw(&m, "\n### Signals\n\n");
+		for (i = 0; i < t->verdict.n_signals; i++) {
+			m_raw(&m, "- ");
+			m_code(&m, t->verdict.signals[i].id);
+			m_raw(&m, ": ");
+			m_esc(&m, t->verdict.signals[i].detail);
+			m_raw(&m, "\n");
+		}
+	}
+	if (t->evidence.preload.detected) {
+		m_raw(&m, "\n**Userland rootkit**: ");
+		m_esc(&m, t->evidence.preload.note);
+		m_raw(&m, "\n");
+	}
+	render_containment(&m, t);
+	if (t->n_warnings) {
+		m_raw(&m, "\n### What could not be established\n\n");
+		for (i = 0; i < t->n_warnings; i++) {
+			m_raw(&m, "- ");
+			m_esc(&m, t->warnings[i].subject);
+			if (t->warnings[i].pid)
+				m_fmt(&m, " (PID %d)", (int)t->warnings[i].pid);
+			m_raw(&m, ": ");
+			m_esc(&m, t->warnings[i].message);
+			m_raw(&m, "\n");
+		}
+	}
+out:
+	if (!m.err && m.b.data && fwrite(m.b.data, 1, m.b.len, out) != m.b.len)
+		m.err = MT_ERR_IO;
+	mti_buf_free(&m.b);
+	if (!m.err && ferror(out))
+		m.err = MT_ERR_IO;
+	return m.err;
+}

@@ -1,0 +1,641 @@
+/* Terminal rendering of the model: the chain from the target up to the
+ * host, container boundaries drawn as lines of their own, then the facts
+ * and the verdict in plain words. Every string from a process, a path or
+ * the engine goes through mti_escape_text first. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <minertrace/minertrace.h>
+
+#include "escape.h"
+#include "util.h"
+
+#define C_RESET "\033[0m"
+#define C_BOLD "\033[1m"
+#define C_DIM "\033[2m"
+#define C_RED "\033[31m"
+#define C_GREEN "\033[32m"
+#define C_YELLOW "\033[33m"
+#define C_CYAN "\033[36m"
+
+#define LABEL_WIDTH 12
+#define COMM_WIDTH 16
+#define USER_WIDTH 8
+#define ROLE_WIDTH 17
+
+struct tctx {
+	FILE *out;
+	bool color;
+	unsigned width;
+	struct mti_buf line;
+	size_t cols; /* display columns in line so far */
+	enum mt_err err;
+};
+
+static void t_raw(struct tctx *c, const char *s)
+{
+	if (!c->err)
+		c->err = mti_buf_puts(&c->line, s);
+	c->cols += mti_display_width(s, strlen(s));
+}
+
+/* Appends untrusted text, escaped. */
+static void t_esc(struct tctx *c, const char *s)
+{
+	size_t before = c->line.len;
+
+	if (c->err || !s)
+		return;
+	c->err = mti_escape_text(&c->line, s, strlen(s));
+	if (!c->err)
+		c->cols += mti_display_width(c->line.data + before, c->line.len - before);
+}
+
+static void t_fmt(struct tctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Appends trusted formatted text (numbers, our own words). */
+static void t_fmt(struct tctx *c, const char *fmt, ...)
+{
+	size_t before = c->line.len;
+	va_list ap;
+
+	if (c->err)
+		return;
+	va_start(ap, fmt);
+	c->err = mti_buf_vprintf(&c->line, fmt, ap);
+	va_end(ap);
+	if (!c->err)
+		c->cols += mti_display_width(c->line.data + before, c->line.len - before);
+}
+
+static void t_color(struct tctx *c, const char *code)
+{
+	if (c->color && !c->err)
+		c->err = mti_buf_puts(&c->line, code);
+}
+
+static void t_pad(struct tctx *c, size_t to)
+{
+	while (c->cols < to && !c->err)
+		t_raw(c, " ");
+}
+
+static void t_endl(struct tctx *c)
+{
+	if (!c->err)
+		c->err = mti_buf_putc(&c->line, '\n');
+	if (!c->err && fwrite(c->line.data, 1, c->line.len, c->out) != c->line.len)
+		c->err = MT_ERR_IO;
+	mti_buf_reset(&c->line);
+	c->cols = 0;
+}
+
+/* Appends escaped untrusted text, cut with an ellipsis to fit the width. */
+static void t_tail(struct tctx *c, const char *s)
+{
+	struct mti_buf e;
+	size_t cols;
+
+	if (c->err || !s)
+		return;
+	mti_buf_init(&e);
+	c->err = mti_escape_text(&e, s, strlen(s));
+	if (!c->err && e.data) {
+		cols = mti_display_width(e.data, e.len);
+		if (c->width && c->cols + cols > c->width) {
+			size_t room = c->width > c->cols + 1 ? c->width - c->cols - 1 : 0;
+
+			e.len = mti_prefix_for_width(e.data, e.len, room);
+			e.data[e.len] = '\0';
+			c->err = mti_buf_puts(&c->line, e.data);
+			if (!c->err)
+				c->err = mti_buf_puts(&c->line, "\xe2\x80\xa6");
+			c->cols += room + 1;
+		} else {
+			c->err = mti_buf_puts(&c->line, e.data);
+			c->cols += cols;
+		}
+	}
+	mti_buf_free(&e);
+}
+
+static void t_label(struct tctx *c, const char *label)
+{
+	t_color(c, C_BOLD);
+	t_raw(c, label);
+	t_color(c, C_RESET);
+	t_pad(c, LABEL_WIDTH);
+}
+
+/* argv joined by spaces, as one string (caller frees). */
+static char *join_argv(char *const *argv, size_t argc, bool truncated)
+{
+	struct mti_buf b;
+	size_t i;
+
+	mti_buf_init(&b);
+	for (i = 0; i < argc; i++)
+		if ((i && mti_buf_putc(&b, ' ')) || mti_buf_puts(&b, argv[i]))
+			goto fail;
+	if (truncated && mti_buf_puts(&b, " [...]"))
+		goto fail;
+	return mti_buf_steal(&b);
+fail:
+	mti_buf_free(&b);
+	return NULL;
+}
+
+static const char *role_words(enum mt_role r)
+{
+	switch (r) {
+	case MT_ROLE_TARGET:
+		return "target";
+	case MT_ROLE_CONTAINER_PROCESS:
+		return "in container";
+	case MT_ROLE_CONTAINER_INIT:
+		return "container init";
+	case MT_ROLE_RUNTIME_SHIM:
+		return "runtime shim";
+	default:
+		return "host";
+	}
+}
+
+static void container_line(struct tctx *c, const struct mt_trace *t, int index)
+{
+	const struct mt_container *ct = &t->containers[index];
+	const struct mt_engine_container *ec = ct->engine;
+	char shortid[16];
+
+	t_color(c, C_CYAN);
+	t_raw(c, "  \xe2\x94\x80\xe2\x94\x80 container ");
+	t_color(c, C_BOLD);
+	t_raw(c, mt_short_id(ct->id, shortid, sizeof(shortid)));
+	t_color(c, C_RESET);
+	t_color(c, C_CYAN);
+	if (ec && ec->name) {
+		t_raw(c, " \"");
+		t_esc(c, ec->name);
+		t_raw(c, "\"");
+	}
+	if (ec && ec->image_ref) {
+		t_raw(c, " \xc2\xb7 image ");
+		t_esc(c, ec->image_ref);
+	}
+	t_fmt(c, " \xc2\xb7 %s", mt_runtime_name(ct->runtime));
+	if (ct->pod_uid || (ec && ec->k8s_pod_name)) {
+		t_raw(c, " \xc2\xb7 pod ");
+		if (ec && ec->k8s_pod_name) {
+			if (ec->k8s_namespace) {
+				t_esc(c, ec->k8s_namespace);
+				t_raw(c, "/");
+			}
+			t_esc(c, ec->k8s_pod_name);
+			t_raw(c, " ");
+		}
+		if (ct->pod_uid)
+			t_esc(c, ct->pod_uid);
+	}
+	t_raw(c, " \xe2\x94\x80\xe2\x94\x80");
+	t_color(c, C_RESET);
+	t_endl(c);
+}
+
+/* Columns of a chain line. */
+#define COL_NSPID 12
+#define COL_COMM (COL_NSPID + 8)
+#define COL_USER (COL_COMM + COMM_WIDTH + 1)
+#define COL_ROLE (COL_USER + USER_WIDTH + 1)
+#define COL_ARGS (COL_ROLE + ROLE_WIDTH)
+
+static void process_line(struct tctx *c, const struct mt_trace *t, size_t i)
+{
+	const struct mt_process *p = &t->chain[i];
+	char *args;
+
+	t_raw(c, i == 0 ? "  \xe2\x97\x8f " : "  \xe2\x86\x91 ");
+	t_fmt(c, "%7d ", (int)p->pid);
+	if (p->n_nspid > 1) {
+		t_color(c, C_DIM);
+		t_fmt(c, "(%d)", (int)p->nspid[p->n_nspid - 1]);
+		t_color(c, C_RESET);
+	}
+	t_pad(c, COL_COMM);
+	t_color(c, i == 0 ? C_BOLD C_RED : C_BOLD);
+	t_esc(c, p->comm ? p->comm : "?");
+	t_color(c, C_RESET);
+	t_pad(c, COL_USER - 1);
+	t_raw(c, " ");
+	if (p->user)
+		t_esc(c, p->user);
+	else
+		t_fmt(c, "%u", (unsigned)p->uid[0]);
+	t_pad(c, COL_ROLE - 1);
+	t_raw(c, " ");
+	t_color(c, p->role == MT_ROLE_HOST ? C_DIM : p->role == MT_ROLE_TARGET ? C_RED : C_YELLOW);
+	t_raw(c, role_words(p->role));
+	t_color(c, C_RESET);
+	t_pad(c, COL_ARGS);
+	if (p->vanished) {
+		t_color(c, C_YELLOW);
+		t_raw(c, "[exited] ");
+		t_color(c, C_RESET);
+	}
+	if (p->kernel_thread) {
+		t_raw(c, "[kernel thread]");
+	} else if (p->argc) {
+		args = join_argv(p->argv, p->argc, p->argv_truncated);
+		if (!args)
+			c->err = MT_ERR_NOMEM;
+		t_tail(c, args);
+		free(args);
+	} else if (p->exe.path) {
+		t_tail(c, p->exe.path);
+	}
+	t_endl(c);
+}
+
+static void render_chain(struct tctx *c, const struct mt_trace *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->chain_len && !c->err; i++) {
+		const struct mt_process *p = &t->chain[i];
+
+		process_line(c, t, i);
+		/* A boundary is crossed when the next process is in another container. */
+		if (p->container_index >= 0 &&
+		    (i + 1 == t->chain_len ||
+		     t->chain[i + 1].container_index != p->container_index))
+			container_line(c, t, p->container_index);
+	}
+	if (t->chain_end != MT_CHAIN_ROOT && t->chain_len) {
+		t_color(c, C_YELLOW);
+		t_fmt(c, "  \xe2\x86\x91 (chain ends: %s)", mt_chain_end_name(t->chain_end));
+		t_color(c, C_RESET);
+		t_endl(c);
+	}
+}
+
+static void fmt_bytes(struct tctx *c, uint64_t v)
+{
+	if (v >= 1024ull * 1024 * 1024)
+		t_fmt(c, "%.1f GiB", (double)v / (1024.0 * 1024 * 1024));
+	else if (v >= 1024ull * 1024)
+		t_fmt(c, "%.1f MiB", (double)v / (1024.0 * 1024));
+	else if (v >= 1024)
+		t_fmt(c, "%.1f KiB", (double)v / 1024.0);
+	else
+		t_fmt(c, "%llu B", (unsigned long long)v);
+}
+
+static const char *image_source_words(const struct mt_engine_container *ec)
+{
+	if (!ec->have_image)
+		return "image details unavailable";
+	switch (ec->image.source) {
+	case MT_IMAGE_SOURCE_LOCAL:
+		return "no registry digest: built or loaded on this host";
+	case MT_IMAGE_SOURCE_DOCKER_HUB:
+		return "pulled from Docker Hub";
+	case MT_IMAGE_SOURCE_REGISTRY:
+		return "pulled from a registry";
+	default:
+		return "source unknown";
+	}
+}
+
+static void render_engine(struct tctx *c, const struct mt_trace *t,
+                          const struct mt_engine_container *ec)
+{
+	size_t i, shown;
+
+	t_label(c, "  image");
+	t_esc(c, ec->image_ref ? ec->image_ref : "?");
+	if (ec->image_id) {
+		t_raw(c, " \xc2\xb7 ");
+		t_esc(c, ec->image_id);
+	}
+	t_endl(c);
+	t_pad(c, LABEL_WIDTH);
+	t_raw(c, image_source_words(ec));
+	if (ec->have_image && ec->image.registry) {
+		t_raw(c, " (");
+		t_esc(c, ec->image.registry);
+		t_raw(c, ")");
+	}
+	for (i = 0; ec->have_image && i < ec->image.n_repo_digests && i < 2; i++) {
+		t_raw(c, " \xc2\xb7 ");
+		t_esc(c, ec->image.repo_digests[i]);
+	}
+	t_endl(c);
+	t_label(c, "  started");
+	t_esc(c, ec->started_at ? ec->started_at : "?");
+	t_fmt(c, " \xc2\xb7 init PID %d", (int)ec->init_pid);
+	if (ec->user && *ec->user) {
+		t_raw(c, " \xc2\xb7 user ");
+		t_esc(c, ec->user);
+	}
+	t_fmt(c, " \xc2\xb7 %s", ec->privileged ? "PRIVILEGED" : "not privileged");
+	if (ec->pid_mode && *ec->pid_mode) {
+		t_raw(c, " \xc2\xb7 pid mode ");
+		t_esc(c, ec->pid_mode);
+	}
+	t_endl(c);
+	for (i = 0; i < ec->n_mounts; i++) {
+		if (!ec->mounts[i].risk)
+			continue;
+		t_label(c, "  danger");
+		t_color(c, C_RED);
+		t_esc(c, ec->mounts[i].risk);
+		t_color(c, C_RESET);
+		t_endl(c);
+	}
+	for (i = 0; i < ec->n_execs; i++) {
+		const struct mt_exec_session *x = &ec->execs[i];
+		char *args = join_argv(x->args, x->n_args, false);
+
+		t_label(c, "  exec");
+		t_fmt(c, "%.12s user ", x->id ? x->id : "?");
+		t_esc(c, x->user && *x->user ? x->user : "(default)");
+		t_raw(c, " \xc2\xb7 ");
+		t_esc(c, x->entrypoint ? x->entrypoint : "");
+		t_raw(c, " ");
+		t_tail(c, args);
+		free(args);
+		t_fmt(c, " \xc2\xb7 PID %d%s", (int)x->pid, x->running ? "" : " (ended)");
+		if (x->chain_index >= 0)
+			t_raw(c, " \xe2\x86\x90 in this chain");
+		t_endl(c);
+	}
+	for (i = 0, shown = 0; i < ec->n_events && shown < 8; i++) {
+		const struct mt_event *e = &ec->events[i];
+		char when[40];
+
+		if (!e->action ||
+		    (!mti_str_starts(e->action, "exec_") && strcmp(e->action, "create") != 0 &&
+		     strcmp(e->action, "start") != 0))
+			continue;
+		shown++;
+		t_label(c, "  event");
+		t_raw(c, mti_format_utc_ms(e->time_ns / 1000000, when, sizeof(when)));
+		t_raw(c, " ");
+		t_esc(c, e->action);
+		if (e->detail) {
+			t_raw(c, ": ");
+			t_tail(c, e->detail);
+		}
+		t_endl(c);
+	}
+	if (ec->have_changes) {
+		t_label(c, "  drift");
+		t_fmt(c, "%zu added, %zu modified, %zu deleted since the image", ec->n_added,
+		      ec->n_modified, ec->n_deleted);
+		t_endl(c);
+		for (i = 0; i < ec->n_changes && i < 16; i++) {
+			t_pad(c, LABEL_WIDTH);
+			t_fmt(c, "%s ", mt_change_kind_name(ec->changes[i].kind));
+			t_esc(c, ec->changes[i].path);
+			if (ec->changes[i].executable == 1)
+				t_raw(c, " (executable)");
+			if (ec->changes[i].is_target_exe)
+				t_raw(c, " \xe2\x86\x90 the target's binary");
+			t_endl(c);
+		}
+	}
+	(void)t;
+}
+
+static void render_container(struct tctx *c, const struct mt_trace *t,
+                             const struct mt_container *ct)
+{
+	const struct mt_engine_container *ec = ct->engine;
+	size_t i;
+
+	t_label(c, "Container");
+	t_esc(c, ct->id);
+	t_fmt(c, " (%s)", mt_runtime_name(ct->runtime));
+	if (ec && ec->name) {
+		t_raw(c, " \"");
+		t_esc(c, ec->name);
+		t_raw(c, "\"");
+	}
+	t_endl(c);
+	if (ct->n_outer) {
+		t_label(c, "  nested in");
+		for (i = 0; i < ct->n_outer; i++) {
+			char shortid[16];
+
+			t_fmt(c, "%s%s (%s)", i ? ", " : "",
+			      mt_short_id(ct->outer[i].id, shortid, sizeof(shortid)),
+			      mt_runtime_name(ct->outer[i].runtime));
+		}
+		t_endl(c);
+	}
+	if (ct->pod_uid || (ec && ec->k8s_pod_name)) {
+		t_label(c, "  pod");
+		if (ec && ec->k8s_pod_name) {
+			t_esc(c, ec->k8s_namespace ? ec->k8s_namespace : "?");
+			t_raw(c, "/");
+			t_esc(c, ec->k8s_pod_name);
+			t_raw(c, " ");
+		}
+		if (ct->pod_uid) {
+			t_raw(c, "uid ");
+			t_esc(c, ct->pod_uid);
+			t_fmt(c, " \xc2\xb7 QoS %s", mt_qos_name(ct->qos));
+		}
+		t_endl(c);
+	}
+	if (ct->via_pid_namespace) {
+		t_label(c, "  note");
+		t_raw(c, "found through the PID namespace: the target never joined the "
+		         "container's cgroup");
+		t_endl(c);
+	}
+	if (ec)
+		render_engine(c, t, ec);
+	if (ct->have_members) {
+		t_label(c, "  processes");
+		t_fmt(c, "%zu%s:", ct->n_members, ct->members_truncated ? "+" : "");
+		for (i = 0; i < ct->n_members && i < 12; i++) {
+			t_raw(c, " ");
+			t_esc(c, ct->members[i].comm);
+			t_fmt(c, " (%d)", (int)ct->members[i].pid);
+		}
+		if (ct->n_members > 12)
+			t_raw(c, " ...");
+		t_endl(c);
+	}
+	if (ct->acct.cgroup_version) {
+		t_label(c, "  usage");
+		if (ct->acct.have_cpu)
+			t_fmt(c, "CPU %.1f s", (double)ct->acct.cpu_usage_ns / 1e9);
+		if (ct->acct.have_memory) {
+			t_raw(c, " \xc2\xb7 memory ");
+			fmt_bytes(c, ct->acct.memory_bytes);
+			if (ct->acct.have_memory_limit) {
+				t_raw(c, " of ");
+				fmt_bytes(c, ct->acct.memory_limit);
+			} else {
+				t_raw(c, " (no limit)");
+			}
+		}
+		if (ct->acct.have_pids)
+			t_fmt(c, " \xc2\xb7 %llu tasks", (unsigned long long)ct->acct.pids);
+		t_fmt(c, " \xc2\xb7 cgroup v%u", ct->acct.cgroup_version);
+		t_endl(c);
+	}
+}
+
+static void render_target(struct tctx *c, const struct mt_trace *t)
+{
+	const struct mt_process *p = &t->chain[0];
+	const struct mt_exe *e = &p->exe;
+
+	t_label(c, "Executable");
+	if (!e->readable) {
+		t_raw(c, p->kernel_thread ? "none (kernel thread)" : "unreadable");
+		t_endl(c);
+		return;
+	}
+	t_esc(c, e->path);
+	if (e->deleted && !e->memfd) {
+		t_color(c, C_RED);
+		t_raw(c, " (deleted)");
+		t_color(c, C_RESET);
+	}
+	if (e->have_stat) {
+		t_raw(c, " \xc2\xb7 ");
+		fmt_bytes(c, e->size);
+	}
+	t_endl(c);
+	if (e->sha256[0]) {
+		t_label(c, "  sha256");
+		t_raw(c, e->sha256);
+		t_endl(c);
+	}
+	if (e->host_path) {
+		t_label(c, "  host path");
+		t_esc(c, e->host_path);
+		t_endl(c);
+	}
+	t_label(c, "  origin");
+	t_color(c, t->origin.kind == MT_ORIGIN_WRITABLE_LAYER || t->origin.kind == MT_ORIGIN_MEMFD
+	               ? C_RED
+	               : "");
+	t_raw(c, mt_origin_name(t->origin.kind));
+	t_color(c, C_RESET);
+	if (t->origin.detail) {
+		t_raw(c, ": ");
+		t_esc(c, t->origin.detail);
+	}
+	t_endl(c);
+	if (t->origin.upper_path && t->origin.in_upper) {
+		t_label(c, "  layer file");
+		t_esc(c, t->origin.upper_path);
+		t_endl(c);
+	}
+}
+
+static void render_verdict(struct tctx *c, const struct mt_trace *t)
+{
+	size_t i;
+
+	t_label(c, "Entry");
+	t_raw(c, mt_entry_name(t->entry.kind));
+	if (t->entry.detail) {
+		t_raw(c, ": ");
+		t_esc(c, t->entry.detail);
+	}
+	t_endl(c);
+	t_label(c, "Verdict");
+	t_color(c, t->verdict.classification == MT_CLASS_HOST_PROCESS ? C_GREEN : C_BOLD C_RED);
+	t_raw(c, mt_class_name(t->verdict.classification));
+	t_color(c, C_RESET);
+	t_endl(c);
+	if (t->verdict.summary) {
+		t_pad(c, LABEL_WIDTH);
+		t_esc(c, t->verdict.summary);
+		t_endl(c);
+	}
+	for (i = 0; i < t->verdict.n_signals; i++) {
+		t_label(c, i == 0 ? "Signals" : "");
+		t_color(c, C_YELLOW);
+		t_raw(c, t->verdict.signals[i].id);
+		t_color(c, C_RESET);
+		t_raw(c, ": ");
+		t_esc(c, t->verdict.signals[i].detail);
+		t_endl(c);
+	}
+}
+
+static void render_warnings(struct tctx *c, const struct mt_trace *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_warnings; i++) {
+		const struct mt_warning *w = &t->warnings[i];
+
+		t_label(c, i == 0 ? "Warnings" : "");
+		t_color(c, C_YELLOW);
+		t_esc(c, w->subject);
+		t_color(c, C_RESET);
+		if (w->pid)
+			t_fmt(c, " [%d]", (int)w->pid);
+		t_raw(c, ": ");
+		t_esc(c, w->message);
+		t_endl(c);
+	}
+}
+
+enum mt_err mt_render_text(const struct mt_trace *t, const struct mt_render_options *ro, FILE *out)
+{
+	struct tctx c = {
+	    out, ro && ro->color == MT_COLOR_ALWAYS, ro ? ro->width : 0, {NULL, 0, 0}, 0, MT_OK};
+	char when[40];
+	size_t i;
+
+	t_color(&c, C_BOLD);
+	t_fmt(&c, "minertrace %s", MT_VERSION);
+	t_color(&c, C_RESET);
+	t_fmt(&c, " \xc2\xb7 PID %d \xc2\xb7 %s \xc2\xb7 ", (int)t->target_pid,
+	      mti_format_utc_ms(t->evidence.collected_at_ms, when, sizeof(when)));
+	t_raw(&c, "host ");
+	t_esc(&c, t->evidence.hostname ? t->evidence.hostname : "?");
+	t_endl(&c);
+	if (t->status == MT_TRACE_NOT_FOUND) {
+		t_fmt(&c, "PID %d: no such process", (int)t->target_pid);
+		t_endl(&c);
+		render_warnings(&c, t);
+		goto out;
+	}
+	t_endl(&c);
+	render_chain(&c, t);
+	t_endl(&c);
+	for (i = 0; i < t->n_containers && !c.err; i++)
+		render_container(&c, t, &t->containers[i]);
+	render_target(&c, t);
+	render_verdict(&c, t);
+	if (t->evidence.preload.detected) {
+		t_label(&c, "Rootkit");
+		t_color(&c, C_RED);
+		t_esc(&c, t->evidence.preload.note ? t->evidence.preload.note
+		                                   : "a preload library was found");
+		t_color(&c, C_RESET);
+		t_endl(&c);
+	}
+	if (t->status == MT_TRACE_VANISHED) {
+		t_label(&c, "Status");
+		t_color(&c, C_YELLOW);
+		t_raw(&c, "the target exited or its PID was reused during the trace");
+		t_color(&c, C_RESET);
+		t_endl(&c);
+	}
+	render_warnings(&c, t);
+out:
+	mti_buf_free(&c.line);
+	if (!c.err && ferror(out))
+		c.err = MT_ERR_IO;
+	return c.err;
+}

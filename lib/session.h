@@ -1,0 +1,43 @@
+/* The session: what several traces of one run share. */
+#ifndef MTI_SESSION_H
+#define MTI_SESSION_H
+
+#include <minertrace/minertrace.h>
+
+#include "passwd.h"
+#include "procfs.h"
+
+struct mti_engine;
+
+struct mt_session {
+	struct mt_options opts; /* strings below are our own copies */
+	char *proc_root;
+	char *etc_root;
+	char *endpoint;
+	struct mti_procfs pfs;
+	bool have_btime;
+	uint64_t btime;
+	long clk_tck;
+	long page_size;
+	bool users_loaded;
+	struct mti_passwd users;
+	uint64_t self_ns_pid; /* our own namespaces, 0 when unknown */
+	uint64_t self_ns_mnt;
+	uint64_t self_ns_cgroup;
+	char *hostname;
+	char *kernel;
+	char *boot_id;
+	bool cgroup_tried;
+	enum mt_err cgroup_err;
+	struct mti_engine *engine; /* created on first use */
+	struct mt_preload_report preload;
+	bool captured_exe_warned;
+};
+
+/* The user name for uid, loading the table on first use; NULL if unknown. */
+const char *mti_session_user(struct mt_session *s, uid_t uid);
+
+/* Initialises libcgroup once; returns its outcome. */
+enum mt_err mti_session_cgroup_init(struct mt_session *s);
+
+#endif

@@ -1,0 +1,277 @@
+/* Building and releasing the trace model (model.h). */
+#include "trace_model.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgroup_path.h"
+#include "util.h"
+
+void mti_warn(struct mt_trace *t, enum mt_err code, pid_t pid, const char *subject, const char *fmt,
+              ...)
+{
+	struct mt_warning *w;
+	struct mti_buf b;
+	va_list ap;
+
+	if (!t)
+		return;
+	if (t->n_warnings >= MTI_WARNINGS_MAX)
+		return;
+	w = realloc(t->warnings, (t->n_warnings + 1) * sizeof(*w));
+	if (!w)
+		return;
+	t->warnings = w;
+	mti_buf_init(&b);
+	va_start(ap, fmt);
+	if (mti_buf_vprintf(&b, fmt, ap)) {
+		va_end(ap);
+		mti_buf_free(&b);
+		return;
+	}
+	va_end(ap);
+	w = &t->warnings[t->n_warnings];
+	w->code = code;
+	w->pid = pid;
+	w->subject = mti_strdup(subject ? subject : "trace");
+	w->message = mti_buf_steal(&b);
+	if (!w->subject || !w->message) {
+		free(w->subject);
+		free(w->message);
+		return;
+	}
+	t->n_warnings++;
+}
+
+void mti_exe_clear(struct mt_exe *e)
+{
+	free(e->path);
+	free(e->memfd_name);
+	free(e->host_path);
+	memset(e, 0, sizeof(*e));
+}
+
+void mti_process_clear(struct mt_process *p)
+{
+	free(p->comm);
+	mti_strv_free(p->argv, p->argc);
+	free(p->user);
+	free(p->cwd);
+	mti_exe_clear(&p->exe);
+	mti_cgroup_info_free(&p->cgroup);
+	memset(p, 0, sizeof(*p));
+	p->container_index = -1;
+}
+
+void mti_member_clear(struct mt_member *m)
+{
+	free(m->comm);
+	free(m->exe_path);
+	memset(m, 0, sizeof(*m));
+}
+
+void mti_image_clear(struct mt_image *img)
+{
+	free(img->id);
+	mti_strv_free(img->repo_tags, img->n_repo_tags);
+	mti_strv_free(img->repo_digests, img->n_repo_digests);
+	free(img->created);
+	free(img->registry);
+	memset(img, 0, sizeof(*img));
+}
+
+void mti_engine_container_free(struct mt_engine_container *ec)
+{
+	mti_engine_container_clear(ec);
+	free(ec);
+}
+
+void mti_engine_container_clear(struct mt_engine_container *ec)
+{
+	size_t i;
+
+	if (!ec)
+		return;
+	free(ec->id);
+	free(ec->name);
+	free(ec->image_ref);
+	free(ec->image_id);
+	free(ec->created);
+	free(ec->started_at);
+	free(ec->status);
+	free(ec->path);
+	mti_strv_free(ec->args, ec->n_args);
+	mti_strv_free(ec->entrypoint, ec->n_entrypoint);
+	mti_strv_free(ec->cmd, ec->n_cmd);
+	free(ec->user);
+	free(ec->working_dir);
+	for (i = 0; i < ec->n_labels; i++) {
+		free(ec->labels[i].key);
+		free(ec->labels[i].value);
+	}
+	free(ec->labels);
+	free(ec->k8s_pod_name);
+	free(ec->k8s_namespace);
+	free(ec->k8s_container);
+	free(ec->k8s_pod_uid);
+	free(ec->pid_mode);
+	free(ec->network_mode);
+	free(ec->cgroup_parent);
+	mti_strv_free(ec->cap_add, ec->n_cap_add);
+	for (i = 0; i < ec->n_mounts; i++) {
+		free(ec->mounts[i].type);
+		free(ec->mounts[i].source);
+		free(ec->mounts[i].destination);
+		free(ec->mounts[i].risk);
+	}
+	free(ec->mounts);
+	free(ec->restart_policy);
+	free(ec->graph_driver);
+	free(ec->upper_dir);
+	mti_image_clear(&ec->image);
+	for (i = 0; i < ec->n_execs; i++) {
+		free(ec->execs[i].id);
+		free(ec->execs[i].user);
+		free(ec->execs[i].entrypoint);
+		mti_strv_free(ec->execs[i].args, ec->execs[i].n_args);
+	}
+	free(ec->execs);
+	for (i = 0; i < ec->n_events; i++) {
+		free(ec->events[i].type);
+		free(ec->events[i].action);
+		free(ec->events[i].actor_id);
+		free(ec->events[i].exec_id);
+		free(ec->events[i].detail);
+	}
+	free(ec->events);
+	for (i = 0; i < ec->n_changes; i++)
+		free(ec->changes[i].path);
+	free(ec->changes);
+	memset(ec, 0, sizeof(*ec));
+}
+
+void mti_container_clear(struct mt_container *c)
+{
+	size_t i;
+
+	free(c->id);
+	free(c->pod_uid);
+	free(c->cgroup_path);
+	for (i = 0; i < c->n_outer; i++)
+		free(c->outer[i].id);
+	free(c->outer);
+	for (i = 0; i < c->n_members; i++)
+		mti_member_clear(&c->members[i]);
+	free(c->members);
+	mti_engine_container_free(c->engine);
+	memset(c, 0, sizeof(*c));
+}
+
+void mti_origin_clear(struct mt_origin *o)
+{
+	free(o->root_fstype);
+	free(o->upperdir);
+	free(o->upper_path);
+	free(o->lower_path);
+	free(o->mount_point);
+	free(o->mount_fstype);
+	free(o->mount_source);
+	free(o->detail);
+	memset(o, 0, sizeof(*o));
+	o->lower_index = -1;
+}
+
+void mti_preload_clear(struct mt_preload_report *r)
+{
+	free(r->preload_file);
+	free(r->ld_preload_env);
+	mti_strv_free(r->unexpected_libs, r->n_unexpected_libs);
+	free(r->note);
+	memset(r, 0, sizeof(*r));
+}
+
+enum mt_err mti_preload_copy(const struct mt_preload_report *src, struct mt_preload_report *dst)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->checked = src->checked;
+	dst->detected = src->detected;
+	dst->reexecuted = src->reexecuted;
+	if ((src->preload_file && !(dst->preload_file = mti_strdup(src->preload_file))) ||
+	    (src->ld_preload_env && !(dst->ld_preload_env = mti_strdup(src->ld_preload_env))) ||
+	    (src->note && !(dst->note = mti_strdup(src->note))) ||
+	    mti_strv_dup(src->unexpected_libs, src->n_unexpected_libs, &dst->unexpected_libs)) {
+		mti_preload_clear(dst);
+		return MT_ERR_NOMEM;
+	}
+	dst->n_unexpected_libs = src->n_unexpected_libs;
+	return MT_OK;
+}
+
+enum mt_err mti_add_signal(struct mt_verdict *v, const char *id, const char *fmt, ...)
+{
+	struct mt_signal *s;
+	struct mti_buf b;
+	va_list ap;
+	enum mt_err err;
+
+	s = realloc(v->signals, (v->n_signals + 1) * sizeof(*s));
+	if (!s)
+		return MT_ERR_NOMEM;
+	v->signals = s;
+	mti_buf_init(&b);
+	va_start(ap, fmt);
+	err = mti_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (err) {
+		mti_buf_free(&b);
+		return err;
+	}
+	s = &v->signals[v->n_signals];
+	s->id = mti_strdup(id);
+	s->detail = mti_buf_steal(&b);
+	if (!s->id || !s->detail) {
+		free(s->id);
+		free(s->detail);
+		return MT_ERR_NOMEM;
+	}
+	v->n_signals++;
+	return MT_OK;
+}
+
+void mt_trace_free(struct mt_trace *t)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	free(t->evidence.hostname);
+	free(t->evidence.kernel);
+	free(t->evidence.boot_id);
+	free(t->evidence.proc_root);
+	mti_preload_clear(&t->evidence.preload);
+	for (i = 0; i < t->chain_len; i++)
+		mti_process_clear(&t->chain[i]);
+	free(t->chain);
+	for (i = 0; i < t->n_containers; i++)
+		mti_container_clear(&t->containers[i]);
+	free(t->containers);
+	mti_origin_clear(&t->origin);
+	free(t->entry.detail);
+	free(t->verdict.summary);
+	for (i = 0; i < t->verdict.n_signals; i++) {
+		free(t->verdict.signals[i].id);
+		free(t->verdict.signals[i].detail);
+	}
+	free(t->verdict.signals);
+	free(t->engine.endpoint);
+	free(t->engine.api_version);
+	free(t->engine.engine_version);
+	free(t->engine.engine_os);
+	for (i = 0; i < t->n_warnings; i++) {
+		free(t->warnings[i].subject);
+		free(t->warnings[i].message);
+	}
+	free(t->warnings);
+	free(t);
+}

@@ -1,0 +1,31 @@
+/* Building and releasing the trace model (model.h). */
+#ifndef MTI_TRACE_MODEL_H
+#define MTI_TRACE_MODEL_H
+
+#include <minertrace/minertrace.h>
+
+/* Most warnings one trace keeps; later ones are counted in the last. */
+#define MTI_WARNINGS_MAX 256
+
+/* Appends a warning to t (t may be NULL: the warning is dropped). Never
+ * fails from the caller's view: on memory shortage the warning is lost. */
+void mti_warn(struct mt_trace *t, enum mt_err code, pid_t pid, const char *subject, const char *fmt,
+              ...) __attribute__((format(printf, 5, 6)));
+
+void mti_exe_clear(struct mt_exe *e);
+void mti_process_clear(struct mt_process *p);
+void mti_member_clear(struct mt_member *m);
+void mti_container_clear(struct mt_container *c);
+void mti_image_clear(struct mt_image *img);
+void mti_engine_container_free(struct mt_engine_container *ec);
+/* Frees what ec holds, not ec itself. */
+void mti_engine_container_clear(struct mt_engine_container *ec);
+void mti_origin_clear(struct mt_origin *o);
+void mti_preload_clear(struct mt_preload_report *r);
+enum mt_err mti_preload_copy(const struct mt_preload_report *src, struct mt_preload_report *dst);
+
+/* Appends a signal to the verdict. */
+enum mt_err mti_add_signal(struct mt_verdict *v, const char *id, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

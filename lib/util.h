@@ -1,0 +1,77 @@
+/* Small helpers shared by the library: growing buffers, strings, numbers. */
+#ifndef MTI_UTIL_H
+#define MTI_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <minertrace/model.h>
+
+#define MTI_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A growing byte buffer, always NUL-terminated when data is not NULL. */
+struct mti_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+void mti_buf_init(struct mti_buf *b);
+void mti_buf_free(struct mti_buf *b);
+void mti_buf_reset(struct mti_buf *b);
+/* Makes room for extra more bytes (plus the NUL). */
+enum mt_err mti_buf_reserve(struct mti_buf *b, size_t extra);
+enum mt_err mti_buf_append(struct mti_buf *b, const void *data, size_t n);
+enum mt_err mti_buf_puts(struct mti_buf *b, const char *s);
+enum mt_err mti_buf_putc(struct mti_buf *b, char c);
+enum mt_err mti_buf_printf(struct mti_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+enum mt_err mti_buf_vprintf(struct mti_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+/* Hands the data to the caller (never NULL on success: "" for empty). */
+char *mti_buf_steal(struct mti_buf *b);
+
+/* Grows *ptr (an array of elem-sized items with *cap slots) to hold need
+ * items. Overflow-checked. */
+enum mt_err mti_grow(void **ptr, size_t *cap, size_t need, size_t elem);
+
+/* strdup that maps NULL to NULL. */
+char *mti_strdup(const char *s);
+/* Copies n bytes and adds a NUL. */
+char *mti_strndup(const char *s, size_t n);
+char *mti_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Frees n strings and the vector. */
+void mti_strv_free(char **v, size_t n);
+/* Duplicates a string vector. */
+enum mt_err mti_strv_dup(char *const *src, size_t n, char ***out);
+
+bool mti_str_starts(const char *s, const char *prefix);
+bool mti_str_ends(const char *s, const char *suffix);
+bool mti_mem_starts(const char *s, size_t len, const char *prefix);
+/* True when the len bytes at s end with suffix. */
+bool mti_str_ends_n(const char *s, size_t len, const char *suffix);
+
+/* Parses exactly len bytes of decimal digits into *out. No sign, no
+ * spaces, no overflow. */
+bool mti_parse_u64(const char *s, size_t len, uint64_t *out);
+/* Like mti_parse_u64 with an optional leading '-'. */
+bool mti_parse_i64(const char *s, size_t len, int64_t *out);
+/* Parses a NUL-terminated decimal PID in 1..PID_MAX_LIMIT. */
+bool mti_parse_pid(const char *s, pid_t *out);
+
+/* True when s is exactly n lower-case hex digits. */
+bool mti_is_hex(const char *s, size_t n);
+
+/* Current wall clock in ms since the epoch, and monotonic ms. */
+int64_t mti_now_ms(void);
+int64_t mti_monotonic_ms(void);
+
+/* Formats ms since the epoch as "2026-01-02T03:04:05.678Z" into buf (>= 32). */
+char *mti_format_utc_ms(int64_t ms, char *buf, size_t len);
+
+/* Copies src into dst of size n, always terminating; returns dst. */
+char *mti_strlcpy(char *dst, const char *src, size_t n);
+
+#endif

@@ -1,0 +1,73 @@
+/* Test dropper installed as /bin/sh in the app image: what an exploited
+ * application's shell does in the incident.
+ *   sh DROP SRC DEST [KEEP...]  copy SRC to DEST (0755), start it with the
+ *                               remaining args, delete DEST once it runs
+ *                               unless MT_KEEP=1, then wait for it.
+ * Each extra "--also PATH" copies SRC to PATH as well and leaves it there
+ * (the watchdog copy Kinsing keeps in /tmp). */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int copy_file(const char *src, const char *dst)
+{
+	char buf[65536];
+	int in = open(src, O_RDONLY), out;
+	ssize_t n;
+
+	if (in < 0)
+		return -1;
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	if (out < 0) {
+		close(in);
+		return -1;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			return -1;
+	close(in);
+	fchmod(out, 0755);
+	close(out);
+	return n < 0 ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *keep = getenv("MT_KEEP");
+	char *args[64];
+	int i, n = 0, status;
+	pid_t pid;
+
+	if (argc < 4 || strcmp(argv[1], "DROP") != 0) {
+		fprintf(stderr, "usage: sh DROP SRC DEST [--also PATH] [ARG...]\n");
+		return 2;
+	}
+	if (copy_file(argv[2], argv[3]) != 0) {
+		perror("copy");
+		return 1;
+	}
+	args[n++] = argv[3];
+	for (i = 4; i < argc && n < 62; i++) {
+		if (strcmp(argv[i], "--also") == 0 && i + 1 < argc) {
+			copy_file(argv[2], argv[++i]);
+			continue;
+		}
+		args[n++] = argv[i];
+	}
+	args[n] = NULL;
+	pid = fork();
+	if (pid == 0) {
+		execv(argv[3], args);
+		_exit(127);
+	}
+	sleep(1);
+	if (!(keep && strcmp(keep, "1") == 0))
+		unlink(argv[3]);
+	while (waitpid(pid, &status, 0) < 0)
+		;
+	return 0;
+}
