@@ -89,7 +89,7 @@ static int usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'minertrace --help' for more information.\n", stderr);
+	fputc('\n', stderr);
 	return MT_EXIT_USAGE;
 }
 
@@ -147,7 +147,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:jp:H:t:hV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jp:H:t:hV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			cli->format = FORMAT_JSON;

@@ -362,6 +362,13 @@ enum mt_err mti_classify_verdict(struct mt_trace *t)
 	target = &t->chain[0];
 	if (target->container_index >= 0)
 		c = &t->containers[target->container_index];
+	for (size_t i = 0; i < v->n_signals; i++) {
+		free(v->signals[i].id);
+		free(v->signals[i].detail);
+	}
+	free(v->signals);
+	v->signals = NULL;
+	v->n_signals = 0;
 	v->classification = decide(t);
 	err = collect_signals(t);
 	if (err)

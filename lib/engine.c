@@ -513,19 +513,13 @@ static enum mt_err decode_all(struct mt_session *s, struct mt_trace *t,
 		err = mti_decode_exec(r->execs[i].r.body, r->execs[i].r.len, r->execs[i].id, r->id,
 		                      t, &x);
 		if (err) {
-			free(x.id);
-			free(x.user);
-			free(x.entrypoint);
-			mti_strv_free(x.args, x.n_args);
+			mti_exec_session_clear(&x);
 			err = err == MT_ERR_NOMEM ? err : MT_OK;
 			continue;
 		}
 		err = mti_grow((void **)&ec->execs, &cap, ec->n_execs + 1, sizeof(*ec->execs));
 		if (err) {
-			free(x.id);
-			free(x.user);
-			free(x.entrypoint);
-			mti_strv_free(x.args, x.n_args);
+			mti_exec_session_clear(&x);
 			break;
 		}
 		ec->execs[ec->n_execs++] = x;

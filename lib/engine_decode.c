@@ -375,9 +375,13 @@ char *mti_reference_registry(const char *ref)
 	l = (size_t)(slash - ref);
 	if (memchr(ref, '.', l) || memchr(ref, ':', l) ||
 	    (l == 9 && memcmp(ref, "localhost", 9) == 0)) {
-		if ((l == 15 && memcmp(ref, "index.docker.io", 15) == 0) ||
-		    (l == 18 && memcmp(ref, "registry-1.docker.io", 18) == 0))
-			return mti_strdup("docker.io");
+		static const char *const hub_aliases[] = {"docker.io", "index.docker.io",
+		                                          "registry-1.docker.io"};
+		size_t i;
+
+		for (i = 0; i < MTI_ARRAY_LEN(hub_aliases); i++)
+			if (l == strlen(hub_aliases[i]) && memcmp(ref, hub_aliases[i], l) == 0)
+				return mti_strdup("docker.io");
 		return mti_strndup(ref, l);
 	}
 	return mti_strdup("docker.io");
@@ -470,16 +474,6 @@ static enum mt_err split_action(struct mt_event *e, const char *action)
 	return e->action ? MT_OK : MT_ERR_NOMEM;
 }
 
-static void event_clear(struct mt_event *e)
-{
-	free(e->type);
-	free(e->action);
-	free(e->actor_id);
-	free(e->exec_id);
-	free(e->detail);
-	memset(e, 0, sizeof(*e));
-}
-
 /* Decodes one event object into e; false when it is not ours. */
 static bool decode_event(struct dctx *d, const cJSON *o, const char *container_id,
                          struct mt_event *e)
@@ -549,7 +543,7 @@ enum mt_err mti_decode_events(const char *body, size_t len, const char *containe
 		}
 		if (decode_event(&d, o, container_id, &e)) {
 			if (mti_grow((void **)events, &cap, *n + 1, sizeof(**events))) {
-				event_clear(&e);
+				mti_event_clear(&e);
 				d.err = MT_ERR_NOMEM;
 			} else {
 				(*events)[(*n)++] = e;

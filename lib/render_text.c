@@ -90,6 +90,39 @@ static void t_endl(struct tctx *c)
 	c->cols = 0;
 }
 
+/* Ends a chain line, cut to the terminal width with an ellipsis. The line
+ * holds escaped text and our own SGR sequences (ESC [ ... m) only; those
+ * take no columns. */
+static void t_endl_fit(struct tctx *c)
+{
+	size_t i = 0, cols = 0;
+
+	if (c->err || !c->width || c->cols <= c->width || !c->line.data) {
+		t_endl(c);
+		return;
+	}
+	while (i < c->line.len) {
+		if (c->line.data[i] == '\033') {
+			while (i < c->line.len && c->line.data[i] != 'm')
+				i++;
+			i++;
+			continue;
+		}
+		if (((unsigned char)c->line.data[i] & 0xc0) != 0x80) {
+			if (cols + 1 == c->width)
+				break;
+			cols++;
+		}
+		i++;
+	}
+	c->line.len = i;
+	c->line.data[i] = '\0';
+	c->cols = cols;
+	t_raw(c, "\xe2\x80\xa6");
+	t_color(c, C_RESET);
+	t_endl(c);
+}
+
 /* Appends escaped untrusted text, cut with an ellipsis to fit the width. */
 static void t_tail(struct tctx *c, const char *s)
 {
@@ -198,7 +231,7 @@ static void container_line(struct tctx *c, const struct mt_trace *t, int index)
 	}
 	t_raw(c, " \xe2\x94\x80\xe2\x94\x80");
 	t_color(c, C_RESET);
-	t_endl(c);
+	t_endl_fit(c);
 }
 
 /* Columns of a chain line. */
@@ -252,7 +285,7 @@ static void process_line(struct tctx *c, const struct mt_trace *t, size_t i)
 	} else if (p->exe.path) {
 		t_tail(c, p->exe.path);
 	}
-	t_endl(c);
+	t_endl_fit(c);
 }
 
 static void render_chain(struct tctx *c, const struct mt_trace *t)

@@ -81,6 +81,27 @@ void mti_image_clear(struct mt_image *img)
 	memset(img, 0, sizeof(*img));
 }
 
+void mti_exec_session_clear(struct mt_exec_session *x)
+{
+	free(x->id);
+	free(x->user);
+	free(x->entrypoint);
+	mti_strv_free(x->args, x->n_args);
+	memset(x, 0, sizeof(*x));
+	x->chain_index = -1;
+	x->exit_code = -1;
+}
+
+void mti_event_clear(struct mt_event *e)
+{
+	free(e->type);
+	free(e->action);
+	free(e->actor_id);
+	free(e->exec_id);
+	free(e->detail);
+	memset(e, 0, sizeof(*e));
+}
+
 void mti_engine_container_free(struct mt_engine_container *ec)
 {
 	mti_engine_container_clear(ec);
@@ -130,20 +151,11 @@ void mti_engine_container_clear(struct mt_engine_container *ec)
 	free(ec->graph_driver);
 	free(ec->upper_dir);
 	mti_image_clear(&ec->image);
-	for (i = 0; i < ec->n_execs; i++) {
-		free(ec->execs[i].id);
-		free(ec->execs[i].user);
-		free(ec->execs[i].entrypoint);
-		mti_strv_free(ec->execs[i].args, ec->execs[i].n_args);
-	}
+	for (i = 0; i < ec->n_execs; i++)
+		mti_exec_session_clear(&ec->execs[i]);
 	free(ec->execs);
-	for (i = 0; i < ec->n_events; i++) {
-		free(ec->events[i].type);
-		free(ec->events[i].action);
-		free(ec->events[i].actor_id);
-		free(ec->events[i].exec_id);
-		free(ec->events[i].detail);
-	}
+	for (i = 0; i < ec->n_events; i++)
+		mti_event_clear(&ec->events[i]);
 	free(ec->events);
 	for (i = 0; i < ec->n_changes; i++)
 		free(ec->changes[i].path);

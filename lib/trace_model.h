@@ -17,6 +17,8 @@ void mti_process_clear(struct mt_process *p);
 void mti_member_clear(struct mt_member *m);
 void mti_container_clear(struct mt_container *c);
 void mti_image_clear(struct mt_image *img);
+void mti_exec_session_clear(struct mt_exec_session *x);
+void mti_event_clear(struct mt_event *e);
 void mti_engine_container_free(struct mt_engine_container *ec);
 /* Frees what ec holds, not ec itself. */
 void mti_engine_container_clear(struct mt_engine_container *ec);

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Writes docs/minertrace.schema.json, the JSON Schema of `minertrace --json`
+(schema "minertrace/1") and of each element of `minertrace scan --json`.
+
+The schema is strict (additionalProperties: false) so that any change to the
+output shows up in the tests; a field that may hold bytes that are not UTF-8
+may have a sibling "<name>_base64" with the exact bytes. Edit this file, run
+it, commit both. Field meanings: docs/json.md.
+"""
+import json
+import os
+
+S = {"type": "string"}
+NS = {"type": ["string", "null"]}
+INT = {"type": "integer"}
+NINT = {"type": ["integer", "null"]}
+NUM = {"type": "number"}
+NNUM = {"type": ["number", "null"]}
+BOOL = {"type": "boolean"}
+B64 = {"^.+_base64$": {"oneOf": [{"type": "string"},
+                                 {"type": "array", "items": {"type": "string"}}]}}
+RUNTIME = ["unknown", "docker", "containerd", "cri-o", "podman", "lxc", "systemd-nspawn"]
+QOS = ["none", "guaranteed", "burstable", "besteffort"]
+ERRS = ["ok", "nomem", "invalid-argument", "no-process", "vanished", "permission", "io",
+        "parse", "too-large", "engine-unreachable", "engine-timeout", "engine-http",
+        "engine-reply", "unsupported", "exists", "limit", "not-found"]
+
+
+def obj(props, b64=True):
+    o = {"type": "object", "properties": props, "required": sorted(props),
+         "additionalProperties": False}
+    if b64:
+        o["patternProperties"] = B64
+    return o
+
+
+def arr(items):
+    return {"type": "array", "items": items}
+
+
+def nullable(o):
+    return {"oneOf": [{"type": "null"}, o]}
+
+
+def enum(*v):
+    return {"type": "string", "enum": list(v)}
+
+
+def nenum(*v):
+    return {"type": ["string", "null"], "enum": list(v) + [None]}
+
+
+IDS = obj({"real": INT, "effective": INT, "saved": INT, "fs": INT}, b64=False)
+REF = obj({"id": S, "runtime": enum(*RUNTIME)})
+CGROUP = obj({
+    "scope": enum("unknown", "host", "container", "runtime", "namespace-root",
+                  "outside-namespace"),
+    "path": NS, "hierarchy": INT, "container_id": NS, "runtime": nenum(*RUNTIME),
+    "outer": arr(REF), "pod_uid": NS, "qos": nenum(*QOS),
+    "lines": arr(obj({"hierarchy": INT, "controllers": S, "path": S}))})
+EXE = obj({"path": NS, "deleted": BOOL, "memfd": BOOL, "memfd_name": NS, "runtime_memfd": BOOL,
+           "host_path": NS, "size": NINT, "inode": NINT, "device": NS, "links": NINT,
+           "mode": NS, "sha256": {"type": ["string", "null"], "pattern": "^[0-9a-f]{64}$"}})
+PROCESS = obj({
+    "pid": INT, "ppid": INT, "nspid": arr(INT),
+    "role": enum("host", "target", "container-process", "container-init", "runtime-shim"),
+    "comm": NS, "argv": arr(S), "argv_truncated": BOOL, "kernel_thread": BOOL,
+    "uid": IDS, "gid": IDS, "user": NS, "state": NS, "start_time": NS, "start_ticks": INT,
+    "cpu_seconds": NUM, "rss_kb": INT, "threads": INT, "cwd": NS,
+    "namespaces": obj({k: NINT for k in ("pid", "mnt", "cgroup", "net", "user")}, b64=False),
+    "container_id": NS, "cgroup": CGROUP, "exe": nullable(EXE), "vanished": BOOL})
+IMAGE = obj({"reference": NS, "id": NS, "repo_tags": nullable(arr(S)),
+             "repo_digests": nullable(arr(S)), "created": NS, "registry": NS,
+             "source": enum("unknown", "local", "docker-hub", "registry")})
+CHANGE_KIND = ["modified", "added", "deleted"]
+ENGINE_CONTAINER = obj({
+    "name": NS, "image": IMAGE, "created": NS, "started_at": NS, "status": NS, "init_pid": INT,
+    "path": NS, "args": arr(S), "entrypoint": arr(S), "cmd": arr(S), "user": NS,
+    "working_dir": NS, "labels": arr(obj({"key": NS, "value": NS})), "privileged": BOOL,
+    "pid_mode": NS, "network_mode": NS, "cgroup_parent": NS, "cap_add": arr(S),
+    "mounts": arr(obj({"type": NS, "source": NS, "destination": NS, "rw": BOOL, "risk": NS})),
+    "restart_policy": obj({"name": NS, "maximum_retry_count": INT}), "restart_count": INT,
+    "graph_driver": NS, "upper_dir": NS,
+    "exec_sessions": arr(obj({"id": NS, "pid": INT, "running": BOOL, "exit_code": NINT,
+                              "user": NS, "entrypoint": NS, "args": arr(S), "privileged": BOOL,
+                              "tty": BOOL, "started_pid": NINT})),
+    "events": nullable(arr(obj({"time": NS, "type": NS, "action": NS, "detail": NS,
+                                "exec_id": NS}))),
+    "changes": nullable(obj({
+        "added": INT, "modified": INT, "deleted": INT, "target_exe": nenum(*CHANGE_KIND),
+        "files": arr(obj({"path": NS, "kind": enum(*CHANGE_KIND),
+                          "executable": {"type": ["boolean", "null"]}, "target_exe": BOOL}))}))})
+CONTAINER = obj({
+    "id": S, "short_id": S, "runtime": enum(*RUNTIME), "cgroup_path": NS,
+    "via_pid_namespace": BOOL, "nested_in": arr(REF),
+    "kubernetes": nullable(obj({"pod_uid": NS, "qos": nenum(*QOS), "pod_name": NS,
+                                "namespace": NS, "container_name": NS})),
+    "processes": nullable(arr(obj({"pid": INT, "ppid": INT, "comm": NS, "state": NS,
+                                   "cpu_seconds": NUM, "exe": NS, "exe_deleted": BOOL,
+                                   "in_chain": BOOL}))),
+    "processes_truncated": BOOL,
+    "accounting": nullable(obj({"cgroup_version": INT, "cpu_seconds": NNUM,
+                                "memory_bytes": NINT, "memory_limit_bytes": NINT,
+                                "pids": NINT}, b64=False)),
+    "engine": nullable(ENGINE_CONTAINER)})
+EVIDENCE = obj({
+    "collected_at": S, "hostname": NS, "kernel": NS, "boot_id": NS, "minertrace_version": S,
+    "uid": INT, "euid": INT, "proc_root": S, "live": BOOL,
+    "preload": obj({"checked": BOOL, "detected": BOOL, "reexecuted": BOOL, "preload_file": NS,
+                    "ld_preload": NS, "unexpected_libraries": arr(S), "note": NS}),
+    "unreadable": arr(obj({"pid": NINT, "what": S, "why": S}))})
+ORIGIN = obj({
+    "kind": enum("unknown", "writable-layer", "image-layer", "mount", "memfd", "host"),
+    "analysed": BOOL, "root_fstype": NS, "upperdir": NS, "upper_path": NS,
+    "in_writable_layer": BOOL, "inode_match": BOOL, "unlinked": BOOL, "whiteout_hidden": BOOL,
+    "image_layer": NINT, "image_layer_path": NS,
+    "mount": nullable(obj({"point": NS, "fstype": NS, "source": NS})), "detail": NS})
+ENTRY = obj({"kind": enum("unknown", "host-process", "container-init", "init-tree",
+                          "runtime-exec", "setns", "docker-exec"),
+             "init_pid": NINT, "outside_pid": NINT, "exec_id": NS, "detail": NS})
+VERDICT = obj({"classification": enum("unknown", "host-process", "unwanted-image",
+                                      "introduced-process", "image-content"),
+               "summary": NS, "signals": arr(obj({"id": S, "detail": S}))})
+ENGINE = obj({"enabled": BOOL, "endpoint": NS, "reachable": BOOL, "api_version": NS,
+              "engine_version": NS, "requests": INT})
+WARNING = obj({"code": enum(*ERRS), "pid": NINT, "subject": S, "message": S})
+TRACE = obj({
+    "schema": {"const": "minertrace/1"}, "evidence": EVIDENCE,
+    "target": obj({"pid": INT, "status": enum("traced", "not-found", "vanished")}),
+    "chain_end": enum("root", "parent-vanished", "pid-recycled", "loop", "depth-limit",
+                      "unreadable"),
+    "chain": arr(PROCESS), "containers": arr(CONTAINER), "origin": ORIGIN, "entry": ENTRY,
+    "verdict": VERDICT, "engine": ENGINE, "warnings": arr(WARNING)})
+
+SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://minertrace.invalid/minertrace.schema.json",
+    "title": "minertrace trace document (minertrace/1)",
+    "description": "One document per traced PID, as printed by `minertrace --json PID`. Every "
+                   "string that is not valid UTF-8 is shown with \\xNN escapes and has a sibling "
+                   "<name>_base64 holding its exact bytes. Field meanings: docs/json.md.",
+    "$defs": {"trace": TRACE},
+    "$ref": "#/$defs/trace",
+}
+
+if __name__ == "__main__":
+    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "minertrace.schema.json")
+    with open(out, "w") as f:
+        json.dump(SCHEMA, f, indent=1)
+        f.write("\n")

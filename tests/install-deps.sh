@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what building and testing minertrace needs on Debian 12.
+# Idempotent: packages already installed are not fetched again.
+set -euo pipefail
+
+packages=(
+	# build
+	build-essential cmake pkg-config
+	libcurl4-openssl-dev libcjson-dev libcgroup-dev libssl-dev check
+	# end-to-end tests: a private dockerd, static test binaries, jq, schema checks
+	docker.io libc6-dev curl jq python3 python3-jsonschema procps
+	# sanitizers, fuzzing, leak checks, static analysis
+	clang libclang-rt-14-dev valgrind cppcheck clang-tidy
+	# benchmarks
+	psmisc hyperfine
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+	echo "install-deps: everything is installed"
+	exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing ${missing[*]}; run as root (sudo $0)" >&2
+	exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

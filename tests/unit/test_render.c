@@ -1,0 +1,323 @@
+/* Unit tests: lib/render_text.c, render_json.c, render_markdown.c on fixture
+ * traces and on a hostile /proc tree written at run time. */
+#include <check.h>
+#include <cjson/cJSON.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check_main.h"
+#include "escape.h"
+#include "fixture_trace.h"
+#include "util.h"
+
+#define CID "d4abb3cb95d078cd526b23b38d577ec82a5800dd8d9cd539bf49176657fab295"
+
+static const char hostile_comm[] = "\033]0;pwned\007x\ny)";
+static const char hostile_arg0[] = "\xff\xfe-bad\r";
+static const char hostile_arg1[] = "\xe2\x80\xae"
+                                   "exe.txt";
+static const char hostile_arg2[] = "--url=stratum+tcp://x|y`z*_[a](b)";
+static char long_arg[5001];
+
+static void write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+	fclose(f);
+}
+
+/* Writes a one-process tree whose names are hostile; returns its root. */
+static char *hostile_tree(void)
+{
+	static char root[] = "/tmp/mt-render-XXXXXX";
+	char path[256];
+	struct mti_buf b;
+
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	snprintf(path, sizeof(path), "%s/stat", root);
+	write_file(path, "btime 1795420000\n", 17);
+	snprintf(path, sizeof(path), "%s/4242", root);
+	mkdir(path, 0755);
+	mti_buf_init(&b);
+	mti_buf_printf(&b,
+	               "4242 (%s) R 1 4242 4242 0 -1 4194560 1 0 0 0 500 3 0 0 20 0 1 0 900 "
+	               "1000 10 0 0\n",
+	               hostile_comm);
+	snprintf(path, sizeof(path), "%s/4242/stat", root);
+	write_file(path, b.data, b.len);
+	mti_buf_reset(&b);
+	memset(long_arg, 'A', sizeof(long_arg) - 1);
+	mti_buf_append(&b, hostile_arg0, sizeof(hostile_arg0));
+	mti_buf_append(&b, hostile_arg1, sizeof(hostile_arg1));
+	mti_buf_append(&b, hostile_arg2, sizeof(hostile_arg2));
+	mti_buf_append(&b, long_arg, sizeof(long_arg));
+	snprintf(path, sizeof(path), "%s/4242/cmdline", root);
+	write_file(path, b.data, b.len);
+	mti_buf_free(&b);
+	snprintf(path, sizeof(path), "%s/4242/status", root);
+	write_file(path, "Uid:\t0\t0\t0\t0\nNSpid:\t4242\t7\n", 27);
+	snprintf(path, sizeof(path), "%s/4242/cgroup", root);
+	write_file(path, "0::/docker/" CID "\n", 11 + 64 + 1);
+	snprintf(path, sizeof(path), "%s/4242/exe", root);
+	ck_assert_int_eq(symlink("/tmp/a\nb\033[2J (deleted)", path), 0);
+	return root;
+}
+
+static char *render(const struct mt_trace *t, int kind, enum mt_color color, unsigned width)
+{
+	struct mt_render_options ro = {color, width, true};
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	ck_assert_ptr_nonnull(f);
+	if (kind == 0)
+		ck_assert_int_eq(mt_render_text(t, &ro, f), MT_OK);
+	else if (kind == 1)
+		ck_assert_int_eq(mt_render_json(t, &ro, f), MT_OK);
+	else
+		ck_assert_int_eq(mt_render_markdown(t, &ro, f), MT_OK);
+	fclose(f);
+	return out;
+}
+
+static size_t unescaped_pipes(const char *line, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++)
+		if (line[i] == '|' && (i == 0 || line[i - 1] != '\\'))
+			n++;
+	return n;
+}
+
+START_TEST(text_has_no_raw_control_bytes)
+{
+	char *root = hostile_tree();
+	struct mt_trace *t = trace_tree(root, 4242);
+	char *out = render(t, 0, MT_COLOR_NEVER, 0);
+	const unsigned char *p;
+
+	ck_assert_str_eq(t->chain[0].comm, "\033]0;pwned\007x\ny)");
+	for (p = (const unsigned char *)out; *p; p++)
+		ck_assert_msg(*p == '\n' || (*p >= 0x20 && *p != 0x7f),
+		              "raw byte 0x%02x at offset %ld", *p, (long)((const char *)p - out));
+	ck_assert_ptr_null(strstr(out, "\xe2\x80\xae"));
+	ck_assert_ptr_nonnull(strstr(out, "\\e]0;pwned\\ax\\ny)"));
+	ck_assert_ptr_nonnull(strstr(out, "\\xff\\xfe-bad\\r"));
+	ck_assert_ptr_nonnull(strstr(out, "\\u{202e}exe.txt"));
+	ck_assert_ptr_nonnull(strstr(out, "/tmp/a\\nb\\e[2J"));
+	free(out);
+
+	/* with colour, every ESC is one of ours: ESC [ digits/; m */
+	out = render(t, 0, MT_COLOR_ALWAYS, 0);
+	for (p = (const unsigned char *)out; *p; p++) {
+		if (*p == 0x1b) {
+			const unsigned char *q = p + 1;
+
+			ck_assert_int_eq(*q, '[');
+			for (q++; (*q >= '0' && *q <= '9') || *q == ';'; q++)
+				;
+			ck_assert_int_eq(*q, 'm');
+		} else {
+			ck_assert(*p == '\n' || (*p >= 0x20 && *p != 0x7f));
+		}
+	}
+	free(out);
+	mt_trace_free(t);
+}
+END_TEST
+
+START_TEST(text_truncates_to_width)
+{
+	char *root = hostile_tree();
+	struct mt_trace *t = trace_tree(root, 4242);
+	char *out = render(t, 0, MT_COLOR_NEVER, 60), *line, *save = NULL;
+	bool saw_target = false;
+
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!strstr(line, "4242") || !strstr(line, "target"))
+			continue;
+		saw_target = true;
+		ck_assert_uint_le(mti_display_width(line, strlen(line)), 60);
+		ck_assert(mti_str_ends(line, "\xe2\x80\xa6"));
+	}
+	ck_assert(saw_target);
+	free(out);
+	mt_trace_free(t);
+}
+END_TEST
+
+static unsigned char *b64decode(const char *s, int *len)
+{
+	size_t l = strlen(s);
+	unsigned char *out = malloc(l + 1);
+	int n = EVP_DecodeBlock(out, (const unsigned char *)s, (int)l);
+
+	while (l && s[l - 1] == '=') {
+		n--;
+		l--;
+	}
+	*len = n;
+	return out;
+}
+
+START_TEST(json_is_valid_and_exact_bytes_recoverable)
+{
+	char *root = hostile_tree();
+	struct mt_trace *t = trace_tree(root, 4242);
+	char *out = render(t, 1, MT_COLOR_ALWAYS, 40);
+	cJSON *doc, *p0, *argv, *b64;
+	unsigned char *raw;
+	int len;
+
+	ck_assert(mti_utf8_valid(out, strlen(out)));
+	ck_assert_ptr_null(strchr(out, 0x1b)); /* never colour in JSON */
+	doc = cJSON_Parse(out);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_str_eq(cJSON_GetObjectItem(doc, "schema")->valuestring, "minertrace/1");
+	p0 = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "chain"), 0);
+	/* comm is valid UTF-8: the JSON string itself is exact */
+	ck_assert_str_eq(cJSON_GetObjectItem(p0, "comm")->valuestring, hostile_comm);
+	ck_assert_ptr_null(cJSON_GetObjectItem(p0, "comm_base64"));
+	argv = cJSON_GetObjectItem(p0, "argv");
+	b64 = cJSON_GetObjectItem(p0, "argv_base64");
+	ck_assert_int_eq(cJSON_GetArraySize(argv), 4);
+	ck_assert_ptr_nonnull(b64);
+	ck_assert_str_eq(cJSON_GetArrayItem(argv, 0)->valuestring, "\\xff\\xfe-bad\r");
+	raw = b64decode(cJSON_GetArrayItem(b64, 0)->valuestring, &len);
+	ck_assert_int_eq(len, (int)strlen(hostile_arg0));
+	ck_assert(memcmp(raw, hostile_arg0, (size_t)len) == 0);
+	free(raw);
+	ck_assert_str_eq(cJSON_GetArrayItem(argv, 1)->valuestring, hostile_arg1);
+	/* JSON is never truncated */
+	ck_assert_str_eq(cJSON_GetArrayItem(argv, 3)->valuestring, long_arg);
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(p0, "exe"), "path")->valuestring,
+	                 "/tmp/a\nb\033[2J");
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(p0, "exe"), "deleted")));
+	cJSON_Delete(doc);
+	free(out);
+	mt_trace_free(t);
+}
+END_TEST
+
+START_TEST(markdown_table_stays_intact)
+{
+	char *root = hostile_tree();
+	struct mt_trace *t = trace_tree(root, 4242);
+	char *out = render(t, 2, MT_COLOR_NEVER, 0), *line, *save = NULL;
+	size_t header_pipes = 0, rows = 0;
+	bool in_chain = false;
+
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		const unsigned char *p;
+
+		for (p = (const unsigned char *)line; *p; p++)
+			ck_assert(*p >= 0x20 && *p != 0x7f);
+		if (mti_str_starts(line, "| PID | PID in container")) {
+			header_pipes = unescaped_pipes(line, strlen(line));
+			in_chain = true;
+			continue;
+		}
+		if (in_chain && mti_str_starts(line, "|---"))
+			continue;
+		if (in_chain && line[0] == '|') {
+			ck_assert_uint_eq(unescaped_pipes(line, strlen(line)), header_pipes);
+			rows++;
+		} else {
+			in_chain = false;
+		}
+	}
+	ck_assert_uint_eq(header_pipes, 9);
+	ck_assert_uint_eq(rows, t->chain_len);
+	free(out);
+	mt_trace_free(t);
+}
+END_TEST
+
+START_TEST(fixture_trace_renders)
+{
+	struct mt_trace *t = trace_fixture("docker-v1-dropper", 4599);
+	char *text = render(t, 0, MT_COLOR_NEVER, 0);
+	char *json = render(t, 1, MT_COLOR_NEVER, 0);
+	char *md = render(t, 2, MT_COLOR_NEVER, 0);
+	cJSON *doc = cJSON_Parse(json), *c0;
+
+	ck_assert_ptr_nonnull(strstr(text, "container d4abb3cb95d0"));
+	ck_assert_ptr_nonnull(strstr(text, "container init"));
+	ck_assert_ptr_nonnull(strstr(text, "Entry       init-tree"));
+	ck_assert_ptr_nonnull(strstr(text, "/tmp/kdevtmpfsi (deleted)"));
+	ck_assert_ptr_nonnull(doc);
+	c0 = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "containers"), 0);
+	ck_assert_str_eq(cJSON_GetObjectItem(c0, "id")->valuestring, CID);
+	ck_assert_str_eq(cJSON_GetObjectItem(c0, "short_id")->valuestring, "d4abb3cb95d0");
+	ck_assert_str_eq(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "entry"), "kind")->valuestring,
+	    "init-tree");
+	ck_assert_ptr_nonnull(strstr(md, "**Summary** (introduced-process)"));
+	ck_assert_ptr_nonnull(strstr(md, "docker stop"));
+	cJSON_Delete(doc);
+	free(text);
+	free(json);
+	free(md);
+	mt_trace_free(t);
+}
+END_TEST
+
+START_TEST(not_found_renders)
+{
+	struct mt_trace *t = trace_fixture("docker-v1-dropper", 777);
+	char *text = render(t, 0, MT_COLOR_NEVER, 0), *json = render(t, 1, MT_COLOR_NEVER, 0);
+	cJSON *doc = cJSON_Parse(json);
+
+	ck_assert_ptr_nonnull(strstr(text, "no such process"));
+	ck_assert_str_eq(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "target"), "status")->valuestring,
+	    "not-found");
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "chain")), 0);
+	cJSON_Delete(doc);
+	free(text);
+	free(json);
+	mt_trace_free(t);
+}
+END_TEST
+
+START_TEST(write_errors_are_reported)
+{
+	struct mt_trace *t = trace_fixture("docker-v1-dropper", 4599);
+	struct mt_render_options ro = {MT_COLOR_NEVER, 0, true};
+	FILE *full = fopen("/dev/full", "w");
+
+	ck_assert_ptr_nonnull(full);
+	setvbuf(full, NULL, _IONBF, 0);
+	ck_assert_int_eq(mt_render_text(t, &ro, full), MT_ERR_IO);
+	ck_assert_int_eq(mt_render_json(t, &ro, full), MT_ERR_IO);
+	ck_assert_int_eq(mt_render_markdown(t, &ro, full), MT_ERR_IO);
+	fclose(full);
+	mt_trace_free(t);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("render");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, text_has_no_raw_control_bytes);
+	tcase_add_test(tc, text_truncates_to_width);
+	tcase_add_test(tc, json_is_valid_and_exact_bytes_recoverable);
+	tcase_add_test(tc, markdown_table_stays_intact);
+	tcase_add_test(tc, fixture_trace_renders);
+	tcase_add_test(tc, not_found_renders);
+	tcase_add_test(tc, write_errors_are_reported);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+MT_CHECK_MAIN(suite)
