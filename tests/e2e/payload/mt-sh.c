@@ -4,7 +4,8 @@
  *                               remaining args, delete DEST once it runs
  *                               unless MT_KEEP=1, then wait for it.
  * Each extra "--also PATH" copies SRC to PATH as well and leaves it there
- * (the watchdog copy Kinsing keeps in /tmp). */
+ * (the watchdog copy Kinsing keeps in /tmp).
+ *   sh RM PATH                  unlink PATH (e.g. an image file: a whiteout). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,8 +43,15 @@ int main(int argc, char **argv)
 	int i, n = 0, status;
 	pid_t pid;
 
+	if (argc == 3 && strcmp(argv[1], "RM") == 0) {
+		if (unlink(argv[2]) != 0) {
+			perror("unlink");
+			return 1;
+		}
+		return 0;
+	}
 	if (argc < 4 || strcmp(argv[1], "DROP") != 0) {
-		fprintf(stderr, "usage: sh DROP SRC DEST [--also PATH] [ARG...]\n");
+		fprintf(stderr, "usage: sh DROP SRC DEST [--also PATH] [ARG...] | sh RM PATH\n");
 		return 2;
 	}
 	if (copy_file(argv[2], argv[3]) != 0) {
