@@ -29,6 +29,7 @@ enum {
 	OPT_COLOR = 256,
 	OPT_NO_ENGINE,
 	OPT_NO_HASH,
+	OPT_HASH,
 	OPT_FORMAT,
 };
 
@@ -40,6 +41,7 @@ static const struct option long_options[] = {
     {"docker-host", required_argument, NULL, 'H'},
     {"no-engine", no_argument, NULL, OPT_NO_ENGINE},
     {"timeout", required_argument, NULL, 't'},
+    {"hash", required_argument, NULL, OPT_HASH},
     {"no-hash", no_argument, NULL, OPT_NO_HASH},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -64,7 +66,9 @@ static void usage(FILE *out)
 	    "                           then /var/run/docker.sock, then /run/podman/podman.sock)\n"
 	    "      --no-engine          do not ask the container engine\n"
 	    "  -t, --timeout=SECONDS    deadline for all engine requests (default 2)\n"
-	    "      --no-hash            do not compute SHA-256 of executables\n"
+	    "      --hash=WHICH         SHA-256 of: container (default: the target and every\n"
+	    "                           process inside a container), all, target, none\n"
+	    "      --no-hash            same as --hash=none\n"
 	    "  -h, --help               show this help and exit\n"
 	    "  -V, --version            show the version and exit\n"
 	    "\n"
@@ -190,7 +194,22 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 				                   optarg);
 			break;
 		case OPT_NO_HASH:
-			cli->opts.no_hash = true;
+			cli->opts.hash = MT_HASH_NONE;
+			break;
+		case OPT_HASH:
+			if (strcmp(optarg, "container") == 0)
+				cli->opts.hash = MT_HASH_CONTAINER;
+			else if (strcmp(optarg, "all") == 0)
+				cli->opts.hash = MT_HASH_ALL;
+			else if (strcmp(optarg, "target") == 0)
+				cli->opts.hash = MT_HASH_TARGET;
+			else if (strcmp(optarg, "none") == 0)
+				cli->opts.hash = MT_HASH_NONE;
+			else
+				return usage_error(
+				    "--hash: expected container, all, target or none, "
+				    "not '%s'",
+				    optarg);
 			break;
 		case 'h':
 			usage(stdout);

@@ -186,13 +186,15 @@ enum mt_err mti_classify_entry(struct mt_trace *t)
 
 		en->kind = MT_ENTRY_DOCKER_EXEC;
 		if (x->user && *x->user)
-			en->detail = mti_asprintf("entered through docker exec session %.12s as user "
-						  "\"%s\" (%s)",
-						  x->id ? x->id : "?", x->user, words);
+			en->detail =
+			    mti_asprintf("entered through docker exec session %.12s as user "
+			                 "\"%s\" (%s)",
+			                 x->id ? x->id : "?", x->user, words);
 		else
-			en->detail = mti_asprintf("entered through docker exec session %.12s as the "
-						  "container's default user (%s)",
-						  x->id ? x->id : "?", words);
+			en->detail =
+			    mti_asprintf("entered through docker exec session %.12s as the "
+			                 "container's default user (%s)",
+			                 x->id ? x->id : "?", words);
 	} else if (en->init_index == 0) {
 		en->kind = MT_ENTRY_CONTAINER_INIT;
 		en->detail = mti_asprintf("it is the container's own init: the image's "

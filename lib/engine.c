@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -33,10 +34,11 @@ struct mti_engine {
 	struct mti_http *http;
 	enum mt_err dead; /* sticky transport failure, MT_OK while usable */
 	char *dead_msg;
-	bool dead_reported_for_trace;
+	char *api_note; /* a warning from negotiation, for every trace */
 	bool negotiated;
+	bool answered;       /* some HTTP reply came back */
 	char api_prefix[16]; /* "/v1.41" or "" */
-	struct mti_reply version;
+	struct mti_reply ping;
 	char *api_version;
 	char *engine_version;
 	char *engine_os;
@@ -83,7 +85,8 @@ void mti_engine_free(struct mti_engine *e)
 	free(e->socket_path);
 	free(e->endpoint);
 	free(e->dead_msg);
-	reply_clear(&e->version);
+	free(e->api_note);
+	reply_clear(&e->ping);
 	free(e->api_version);
 	free(e->engine_version);
 	free(e->engine_os);
@@ -148,13 +151,15 @@ static struct mti_engine *engine_get(struct mt_session *s)
 		                           s->opts.engine_endpoint);
 		e->endpoint = mti_strdup(s->opts.engine_endpoint);
 	} else {
+		char msg[256] = "";
+
 		e->endpoint = mti_asprintf("unix://%s", e->socket_path);
 		err = mti_http_new(e->socket_path, mti_monotonic_ms() + s->opts.engine_timeout_ms,
-		                   s->opts.engine_max_reply, &e->http);
+		                   s->opts.engine_max_reply, &e->http, msg, sizeof(msg));
 		if (err) {
 			e->dead = err;
-			e->dead_msg =
-			    mti_asprintf("cannot set up the HTTP client: %s", mt_strerror(err));
+			e->dead_msg = mti_asprintf("cannot set up the HTTP client: %s",
+			                           msg[0] ? msg : mt_strerror(err));
 		}
 	}
 	if (!e->endpoint || (e->dead && !e->dead_msg)) {
@@ -178,8 +183,24 @@ static char *error_message(const char *body, size_t len)
 	return s;
 }
 
+/* Remembers who answered, from the headers every engine reply carries
+ * (Api-Version, Server, Ostype): the first reply is enough. */
+static enum mt_err learn_server(struct mti_engine *e)
+{
+	const struct mti_http_server *hs = mti_http_last_server(e->http);
+
+	if ((!e->api_version && hs->api_version[0] &&
+	     !(e->api_version = mti_strdup(hs->api_version))) ||
+	    (!e->engine_version && hs->server[0] &&
+	     !(e->engine_version = mti_strdup(hs->server))) ||
+	    (!e->engine_os && hs->os_type[0] && !(e->engine_os = mti_strdup(hs->os_type))))
+		return MT_ERR_NOMEM;
+	return MT_OK;
+}
+
 /* Performs one GET into r unless the engine is dead. */
-static enum mt_err request(struct mti_engine *e, const char *path, struct mti_reply *r)
+static enum mt_err request_as(struct mti_engine *e, const char *path, bool expect_json,
+                              struct mti_reply *r)
 {
 	struct mti_buf body;
 	char msg[256];
@@ -197,7 +218,14 @@ static enum mt_err request(struct mti_engine *e, const char *path, struct mti_re
 	}
 	mti_buf_init(&body);
 	e->requests++;
-	err = mti_http_get(e->http, path, &body, &r->status, msg, sizeof(msg));
+	err = mti_http_get(e->http, path, expect_json, &body, &r->status, msg, sizeof(msg));
+	if (r->status > 0) {
+		e->answered = true;
+		if (learn_server(e)) {
+			mti_buf_free(&body);
+			return MT_ERR_NOMEM;
+		}
+	}
 	if (err == MT_ERR_NOMEM) {
 		mti_buf_free(&body);
 		return err;
@@ -228,6 +256,11 @@ static enum mt_err request(struct mti_engine *e, const char *path, struct mti_re
 	return MT_OK;
 }
 
+static enum mt_err request(struct mti_engine *e, const char *path, struct mti_reply *r)
+{
+	return request_as(e, path, true, r);
+}
+
 /* Parses "1.41" into its minor number. */
 static bool api_minor(const char *v, unsigned *minor)
 {
@@ -239,8 +272,11 @@ static bool api_minor(const char *v, unsigned *minor)
 	return true;
 }
 
-/* Learns the engine's API version once; the newest we both speak is used. */
-static enum mt_err negotiate(struct mti_engine *e, struct mt_trace *t)
+/* Learns the engine's API version once: from the Api-Version header of an
+ * earlier reply, else of GET /_ping (cheap: /version makes dockerd run its
+ * helpers), else from GET /version; the newest version we both speak is
+ * used. */
+static enum mt_err negotiate(struct mti_engine *e)
 {
 	unsigned server, ours = 0;
 	enum mt_err err;
@@ -248,12 +284,21 @@ static enum mt_err negotiate(struct mti_engine *e, struct mt_trace *t)
 	if (e->negotiated || e->dead)
 		return MT_OK;
 	e->negotiated = true;
-	err = request(e, "/version", &e->version);
-	if (err)
+	/* The events reply, asked first, usually told the version already. */
+	if (!e->api_version && (err = request_as(e, "/_ping", false, &e->ping)))
 		return err;
-	if (!e->version.err) {
-		err = mti_decode_version(e->version.body, e->version.len, t, &e->api_version,
-		                         &e->engine_version, &e->engine_os);
+	if (!e->api_version && !e->dead) {
+		struct mti_reply version;
+
+		memset(&version, 0, sizeof(version));
+		err = request(e, "/version", &version);
+		if (!err && !version.err) {
+			free(e->engine_version);
+			free(e->engine_os);
+			err = mti_decode_version(version.body, version.len, NULL, &e->api_version,
+			                         &e->engine_version, &e->engine_os);
+		}
+		reply_clear(&version);
 		if (err == MT_ERR_NOMEM)
 			return err;
 	}
@@ -268,10 +313,11 @@ static enum mt_err negotiate(struct mti_engine *e, struct mt_trace *t)
 		snprintf(e->api_prefix, sizeof(e->api_prefix), "/v1.%u",
 		         server < ours ? server : ours);
 	} else if (!e->dead) {
-		mti_warn(t, MT_ERR_ENGINE_REPLY, 0, "engine",
-		         "the engine did not tell its API version (%s): unversioned paths are "
-		         "used",
-		         e->version.msg ? e->version.msg : "no ApiVersion");
+		e->api_note = mti_asprintf("the engine did not tell its API version (%s): "
+		                           "unversioned paths are used",
+		                           e->ping.msg ? e->ping.msg : "no Api-Version header");
+		if (!e->api_note)
+			return MT_ERR_NOMEM;
 	}
 	return MT_OK;
 }
@@ -313,17 +359,22 @@ const struct mti_engine_replies *mti_engine_cached(const struct mt_session *s, c
 	return cache_find(s->engine, id);
 }
 
-const struct mti_reply *mti_engine_version_reply(const struct mt_session *s)
+const struct mti_reply *mti_engine_ping_reply(const struct mt_session *s)
 {
-	return s->engine && s->engine->version.asked ? &s->engine->version : NULL;
+	return s->engine && s->engine->ping.asked ? &s->engine->ping : NULL;
 }
 
 /* Only containers the Docker API can know are asked about. */
+static bool engine_serves_ref(const char *id, enum mt_runtime runtime)
+{
+	return id && strlen(id) == 64 && mti_is_hex(id, 64) &&
+	       (runtime == MT_RUNTIME_DOCKER || runtime == MT_RUNTIME_PODMAN ||
+	        runtime == MT_RUNTIME_UNKNOWN);
+}
+
 static bool engine_serves(const struct mt_container *c)
 {
-	return c->id && strlen(c->id) == 64 && mti_is_hex(c->id, 64) &&
-	       (c->runtime == MT_RUNTIME_DOCKER || c->runtime == MT_RUNTIME_PODMAN ||
-	        c->runtime == MT_RUNTIME_UNKNOWN);
+	return engine_serves_ref(c->id, c->runtime);
 }
 
 static enum mt_err fetch_events(struct mt_session *s, struct mti_engine *e,
@@ -352,27 +403,8 @@ static enum mt_err fetch_events(struct mt_session *s, struct mti_engine *e,
 	return err;
 }
 
-void mti_engine_prefetch_events(struct mt_session *s, struct mt_trace *t)
-{
-	struct mti_engine *e;
-	size_t i;
-
-	if (s->opts.no_engine)
-		return;
-	e = engine_get(s);
-	for (i = 0; e && i < t->n_containers; i++) {
-		struct mti_engine_replies *r;
-
-		if (!engine_serves(&t->containers[i]))
-			continue;
-		r = cache_get(e, t->containers[i].id);
-		if (r && !r->events.asked && fetch_events(s, e, r))
-			return;
-	}
-}
-
 /* Asks for everything about container r->id that was not asked yet. */
-static enum mt_err fetch_all(struct mt_session *s, struct mti_engine *e, struct mt_trace *t,
+static enum mt_err fetch_all(struct mt_session *s, struct mti_engine *e,
                              struct mti_engine_replies *r)
 {
 	struct mt_engine_container probe;
@@ -382,7 +414,7 @@ static enum mt_err fetch_all(struct mt_session *s, struct mti_engine *e, struct 
 
 	if (!r->events.asked && (err = fetch_events(s, e, r)))
 		return err;
-	if ((err = negotiate(e, t)))
+	if ((err = negotiate(e)))
 		return err;
 	if (!r->inspect.asked) {
 		path = mti_asprintf("%s/containers/%s/json", e->api_prefix, r->id);
@@ -431,6 +463,115 @@ static enum mt_err fetch_all(struct mt_session *s, struct mti_engine *e, struct 
 	mti_strv_free(exec_ids, n_ids);
 	mti_engine_container_clear(&probe);
 	return err;
+}
+
+struct mti_engine_job {
+	struct mt_session *s;
+	char **ids;
+	size_t n_ids;
+	enum mt_err err;
+	bool threaded;
+	pthread_t thread;
+	bool sync_ready;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool loaded; /* libcurl is loaded, or the job is over */
+};
+
+static void job_set_loaded(struct mti_engine_job *job)
+{
+	if (!job->sync_ready) {
+		job->loaded = true;
+		return;
+	}
+	pthread_mutex_lock(&job->lock);
+	job->loaded = true;
+	pthread_cond_broadcast(&job->cond);
+	pthread_mutex_unlock(&job->lock);
+}
+
+/* Asks about every container of the job: all their events first (the
+ * engine keeps a short history), then the rest, container by container. */
+static void *run_job(void *arg)
+{
+	struct mti_engine_job *job = arg;
+	struct mti_engine *e = engine_get(job->s);
+	struct mti_engine_replies *r;
+	size_t i;
+
+	job_set_loaded(job);
+	if (!e) {
+		job->err = MT_ERR_NOMEM;
+		return NULL;
+	}
+	for (i = 0; !job->err && i < job->n_ids; i++) {
+		r = cache_get(e, job->ids[i]);
+		if (!r)
+			job->err = MT_ERR_NOMEM;
+		else if (!r->events.asked)
+			job->err = fetch_events(job->s, e, r);
+	}
+	for (i = 0; !job->err && i < job->n_ids; i++) {
+		r = cache_get(e, job->ids[i]);
+		job->err = r ? fetch_all(job->s, e, r) : MT_ERR_NOMEM;
+	}
+	return NULL;
+}
+
+enum mt_err mti_engine_job_start(struct mt_session *s, char *const *ids, size_t n,
+                                 struct mti_engine_job **out)
+{
+	struct mti_engine_job *job;
+
+	*out = NULL;
+	if (s->opts.no_engine || !n)
+		return MT_OK;
+	job = calloc(1, sizeof(*job));
+	if (!job)
+		return MT_ERR_NOMEM;
+	job->s = s;
+	if (mti_strv_dup(ids, n, &job->ids)) {
+		free(job);
+		return MT_ERR_NOMEM;
+	}
+	job->n_ids = n;
+	job->sync_ready = mti_sync_init(&job->lock, &job->cond);
+	job->threaded = job->sync_ready && pthread_create(&job->thread, NULL, run_job, job) == 0;
+	if (!job->threaded)
+		run_job(job);
+	*out = job;
+	return MT_OK;
+}
+
+void mti_engine_job_wait_loaded(struct mti_engine_job *job)
+{
+	if (!job || !job->threaded)
+		return;
+	pthread_mutex_lock(&job->lock);
+	while (!job->loaded)
+		pthread_cond_wait(&job->cond, &job->lock);
+	pthread_mutex_unlock(&job->lock);
+}
+
+enum mt_err mti_engine_job_wait(struct mti_engine_job *job)
+{
+	enum mt_err err;
+
+	if (!job)
+		return MT_OK;
+	if (job->threaded)
+		pthread_join(job->thread, NULL);
+	err = job->err;
+	if (job->sync_ready)
+		mti_sync_destroy(&job->lock, &job->cond);
+	mti_strv_free(job->ids, job->n_ids);
+	free(job);
+	return err;
+}
+
+bool mti_engine_serves(const char *id, enum mt_runtime runtime)
+{
+	return engine_serves_ref(id, runtime);
 }
 
 static void warn_reply(struct mt_trace *t, const struct mti_reply *r, const char *what)
@@ -544,7 +685,7 @@ static enum mt_err decode_all(struct mt_session *s, struct mt_trace *t,
 static enum mt_err fill_status(struct mti_engine *e, struct mt_trace *t)
 {
 	t->engine.enabled = true;
-	t->engine.reachable = e->negotiated && e->version.asked && !e->version.err;
+	t->engine.reachable = e->answered;
 	t->engine.requests = e->requests;
 	if (!t->engine.endpoint && !(t->engine.endpoint = mti_strdup(e->endpoint)))
 		return MT_ERR_NOMEM;
@@ -582,9 +723,11 @@ enum mt_err mti_engine_describe(struct mt_session *s, struct mt_trace *t, struct
 	r = cache_get(e, c->id);
 	if (!r)
 		return MT_ERR_NOMEM;
-	err = fetch_all(s, e, t, r);
+	err = fetch_all(s, e, r);
 	if (!err)
 		err = fill_status(e, t);
+	if (!err && e->api_note)
+		mti_warn(t, MT_ERR_ENGINE_REPLY, 0, "engine", "%s", e->api_note);
 	if (err)
 		return err;
 	if (r->inspect.err) {
@@ -599,5 +742,10 @@ enum mt_err mti_engine_describe(struct mt_session *s, struct mt_trace *t, struct
 			         r->inspect.msg ? r->inspect.msg : mt_strerror(r->inspect.err));
 		return MT_OK;
 	}
-	return decode_all(s, t, r, target_exe_path, &c->engine);
+	err = decode_all(s, t, r, target_exe_path, &c->engine);
+	if (!err && c->engine && c->runtime == MT_RUNTIME_UNKNOWN)
+		c->runtime = e->engine_version && mti_str_starts(e->engine_version, "Libpod")
+		                 ? MT_RUNTIME_PODMAN
+		                 : MT_RUNTIME_DOCKER;
+	return err;
 }

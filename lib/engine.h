@@ -47,9 +47,24 @@ unsigned mti_engine_requests(const struct mti_engine *e);
  * anything that is not a unix socket. */
 enum mt_err mti_engine_socket_path(const char *endpoint, char **path);
 
-/* Asks for the events of every container of t not asked about yet, before
- * any other request (the engine keeps a short history only). */
-void mti_engine_prefetch_events(struct mt_session *s, struct mt_trace *t);
+/* True when the Docker Engine API can know the container (a 64-hex ID of
+ * docker, podman or an unnamed runtime). */
+bool mti_engine_serves(const char *id, enum mt_runtime runtime);
+
+/* Asks the engine about the containers ids[0..n) on a thread of its own,
+ * all their events first, filling the session's cache, while the caller
+ * goes on with /proc. The caller must not use the session's engine until
+ * mti_engine_job_wait, which joins the thread and frees the job (NULL is
+ * allowed). Both return MT_OK or MT_ERR_NOMEM. */
+struct mti_engine_job;
+enum mt_err mti_engine_job_start(struct mt_session *s, char *const *ids, size_t n,
+                                 struct mti_engine_job **out);
+enum mt_err mti_engine_job_wait(struct mti_engine_job *job);
+
+/* Waits until the job has libcurl loaded (or is over): loading it is a
+ * storm of page faults and mprotect calls, best not raced by other
+ * fault-heavy work in the same process. */
+void mti_engine_job_wait_loaded(struct mti_engine_job *job);
 
 /* Fills c->engine from the engine (or the session's cache), plus
  * t->engine. Failures become warnings; returns MT_OK or MT_ERR_NOMEM. */
@@ -59,7 +74,7 @@ enum mt_err mti_engine_describe(struct mt_session *s, struct mt_trace *t, struct
 /* The cached raw replies for a container, or NULL. */
 const struct mti_engine_replies *mti_engine_cached(const struct mt_session *s, const char *id);
 
-/* The raw /version reply, or NULL. */
-const struct mti_reply *mti_engine_version_reply(const struct mt_session *s);
+/* The raw /_ping reply, or NULL. */
+const struct mti_reply *mti_engine_ping_reply(const struct mt_session *s);
 
 #endif

@@ -7,17 +7,20 @@
  */
 #include "engine_http.h"
 
-#include <curl/curl.h>
+#include "curl_api.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <minertrace/minertrace.h>
 
 #define CONNECT_TIMEOUT_MS 1000
 
 struct mti_http {
+	const struct mti_curl_api *api;
 	CURL *curl;
 	char *socket_path;
 	int64_t deadline_ms;
@@ -25,6 +28,7 @@ struct mti_http {
 	struct mti_buf *body; /* the reply being received */
 	bool over_cap;
 	char content_type[128];
+	struct mti_http_server server;
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -42,61 +46,77 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
 	return n;
 }
 
+/* Copies the value of header "key:" into out when data is that header. */
+static void grab_header(const char *data, size_t n, const char *key, char *out, size_t out_len)
+{
+	size_t kl = strlen(key), i, o = 0;
+
+	if (n <= kl || strncasecmp(data, key, kl) != 0)
+		return;
+	i = kl;
+	while (i < n && (data[i] == ' ' || data[i] == '\t'))
+		i++;
+	while (i < n && o + 1 < out_len && data[i] != '\r' && data[i] != '\n')
+		out[o++] = data[i++];
+	out[o] = '\0';
+}
+
 static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
 {
 	struct mti_http *h = userp;
 	size_t n = size * nmemb;
-	static const char key[] = "content-type:";
 
-	if (n > sizeof(key) - 1 && strncasecmp(data, key, sizeof(key) - 1) == 0) {
-		size_t i = sizeof(key) - 1, o = 0;
-
-		while (i < n && (data[i] == ' ' || data[i] == '\t'))
-			i++;
-		while (i < n && o + 1 < sizeof(h->content_type) && data[i] != '\r' &&
-		       data[i] != '\n')
-			h->content_type[o++] = data[i++];
-		h->content_type[o] = '\0';
-	}
+	grab_header(data, n, "content-type:", h->content_type, sizeof(h->content_type));
+	grab_header(data, n, "api-version:", h->server.api_version, sizeof(h->server.api_version));
+	grab_header(data, n, "server:", h->server.server, sizeof(h->server.server));
+	grab_header(data, n, "ostype:", h->server.os_type, sizeof(h->server.os_type));
 	return n;
 }
 
 enum mt_err mti_http_new(const char *socket_path, int64_t deadline_ms, size_t max_reply,
-                         struct mti_http **out)
+                         struct mti_http **out, char *msg, size_t msg_len)
 {
+	const struct mti_curl_api *api = mti_curl_api(msg, msg_len);
 	struct mti_http *h;
 
 	*out = NULL;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return MT_ERR_NOMEM;
-	h = calloc(1, sizeof(*h));
-	if (!h) {
-		curl_global_cleanup();
+	if (!api)
+		return MT_ERR_UNSUPPORTED;
+	/* Plain http over a unix socket: no TLS to set up. */
+	if (api->global_init(CURL_GLOBAL_NOTHING) != CURLE_OK) {
+		snprintf(msg, msg_len, "libcurl could not be initialised");
 		return MT_ERR_NOMEM;
 	}
+	h = calloc(1, sizeof(*h));
+	if (!h) {
+		api->global_cleanup();
+		return MT_ERR_NOMEM;
+	}
+	h->api = api;
 	h->socket_path = mti_strdup(socket_path);
-	h->curl = curl_easy_init();
+	h->curl = api->easy_init();
 	if (!h->socket_path || !h->curl) {
 		mti_http_free(h);
+		snprintf(msg, msg_len, "out of memory");
 		return MT_ERR_NOMEM;
 	}
 	h->deadline_ms = deadline_ms;
 	h->max_reply = max_reply;
-	curl_easy_setopt(h->curl, CURLOPT_UNIX_SOCKET_PATH, h->socket_path);
-	curl_easy_setopt(h->curl, CURLOPT_PROTOCOLS_STR, "http");
-	curl_easy_setopt(h->curl, CURLOPT_REDIR_PROTOCOLS_STR, "http");
-	curl_easy_setopt(h->curl, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(h->curl, CURLOPT_PROXY, "");
-	curl_easy_setopt(h->curl, CURLOPT_NOPROXY, "*");
-	curl_easy_setopt(h->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h->curl, CURLOPT_USERAGENT, "minertrace/" MT_VERSION);
-	curl_easy_setopt(h->curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max_reply);
-	curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, h);
-	curl_easy_setopt(h->curl, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h->curl, CURLOPT_HEADERDATA, h);
-	curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, h->errbuf);
-	curl_easy_setopt(h->curl, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+	h->api->easy_setopt(h->curl, CURLOPT_UNIX_SOCKET_PATH, h->socket_path);
+	h->api->easy_setopt(h->curl, CURLOPT_PROTOCOLS_STR, "http");
+	h->api->easy_setopt(h->curl, CURLOPT_REDIR_PROTOCOLS_STR, "http");
+	h->api->easy_setopt(h->curl, CURLOPT_FOLLOWLOCATION, 0L);
+	h->api->easy_setopt(h->curl, CURLOPT_PROXY, "");
+	h->api->easy_setopt(h->curl, CURLOPT_NOPROXY, "*");
+	h->api->easy_setopt(h->curl, CURLOPT_NOSIGNAL, 1L);
+	h->api->easy_setopt(h->curl, CURLOPT_USERAGENT, "minertrace/" MT_VERSION);
+	h->api->easy_setopt(h->curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max_reply);
+	h->api->easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, on_body);
+	h->api->easy_setopt(h->curl, CURLOPT_WRITEDATA, h);
+	h->api->easy_setopt(h->curl, CURLOPT_HEADERFUNCTION, on_header);
+	h->api->easy_setopt(h->curl, CURLOPT_HEADERDATA, h);
+	h->api->easy_setopt(h->curl, CURLOPT_ERRORBUFFER, h->errbuf);
+	h->api->easy_setopt(h->curl, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
 	*out = h;
 	return MT_OK;
 }
@@ -106,18 +126,18 @@ void mti_http_free(struct mti_http *h)
 	if (!h)
 		return;
 	if (h->curl)
-		curl_easy_cleanup(h->curl);
+		h->api->easy_cleanup(h->curl);
+	h->api->global_cleanup();
 	free(h->socket_path);
 	free(h);
-	curl_global_cleanup();
 }
 
 char *mti_http_escape(struct mti_http *h, const char *s)
 {
-	char *e = curl_easy_escape(h->curl, s, 0);
+	char *e = h->api->easy_escape(h->curl, s, 0);
 	char *copy = mti_strdup(e);
 
-	curl_free(e);
+	h->api->free(e);
 	return copy;
 }
 
@@ -126,7 +146,7 @@ static enum mt_err transport_error(struct mti_http *h, CURLcode rc, char *msg, s
 {
 	long os_errno = 0;
 
-	curl_easy_getinfo(h->curl, CURLINFO_OS_ERRNO, &os_errno);
+	h->api->easy_getinfo(h->curl, CURLINFO_OS_ERRNO, &os_errno);
 	switch (rc) {
 	case CURLE_COULDNT_CONNECT:
 	case CURLE_COULDNT_RESOLVE_HOST:
@@ -154,13 +174,18 @@ static enum mt_err transport_error(struct mti_http *h, CURLcode rc, char *msg, s
 		return MT_ERR_NOMEM;
 	default:
 		snprintf(msg, msg_len, "bad reply from %s: %s", h->socket_path,
-		         h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
+		         h->errbuf[0] ? h->errbuf : h->api->easy_strerror(rc));
 		return MT_ERR_ENGINE_REPLY;
 	}
 }
 
-enum mt_err mti_http_get(struct mti_http *h, const char *path, struct mti_buf *body, long *status,
-                         char *msg, size_t msg_len)
+const struct mti_http_server *mti_http_last_server(const struct mti_http *h)
+{
+	return &h->server;
+}
+
+enum mt_err mti_http_get(struct mti_http *h, const char *path, bool expect_json,
+                         struct mti_buf *body, long *status, char *msg, size_t msg_len)
 {
 	char *url;
 	CURLcode rc;
@@ -179,17 +204,18 @@ enum mt_err mti_http_get(struct mti_http *h, const char *path, struct mti_buf *b
 	h->body = body;
 	h->over_cap = false;
 	h->content_type[0] = '\0';
+	memset(&h->server, 0, sizeof(h->server));
 	h->errbuf[0] = '\0';
-	curl_easy_setopt(h->curl, CURLOPT_URL, url);
-	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT_MS, (long)left);
-	curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT_MS,
-	                 (long)(left < CONNECT_TIMEOUT_MS ? left : CONNECT_TIMEOUT_MS));
-	rc = curl_easy_perform(h->curl);
+	h->api->easy_setopt(h->curl, CURLOPT_URL, url);
+	h->api->easy_setopt(h->curl, CURLOPT_TIMEOUT_MS, (long)left);
+	h->api->easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT_MS,
+	                    (long)(left < CONNECT_TIMEOUT_MS ? left : CONNECT_TIMEOUT_MS));
+	rc = h->api->easy_perform(h->curl);
 	free(url);
 	h->body = NULL;
 	if (rc != CURLE_OK)
 		return transport_error(h, rc, msg, msg_len);
-	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, status);
+	h->api->easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, status);
 	if (body->data == NULL && mti_buf_reserve(body, 0))
 		return MT_ERR_NOMEM;
 	if (*status == 404) {
@@ -200,7 +226,7 @@ enum mt_err mti_http_get(struct mti_http *h, const char *path, struct mti_buf *b
 		snprintf(msg, msg_len, "HTTP %ld", *status);
 		return MT_ERR_ENGINE_HTTP;
 	}
-	if (strncasecmp(h->content_type, "application/json", 16) != 0) {
+	if (expect_json && strncasecmp(h->content_type, "application/json", 16) != 0) {
 		snprintf(msg, msg_len, "reply is not JSON (Content-Type \"%.60s\")",
 		         h->content_type);
 		return MT_ERR_ENGINE_REPLY;

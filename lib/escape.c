@@ -1,7 +1,6 @@
 /* Making hostile bytes safe to show: on a terminal, in JSON, in Markdown. */
 #include "escape.h"
 
-#include <openssl/evp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,16 +148,35 @@ enum mt_err mti_escape_markdown(struct mti_buf *out, const char *s, size_t len)
 
 char *mti_base64(const void *data, size_t len)
 {
-	size_t out_len;
-	char *out;
+	static const char alphabet[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *in = data;
+	char *out, *o;
+	size_t i;
 
-	if (len > (SIZE_MAX / 4) * 3 - 4 || len > 0x7fffffff)
+	if (len > (SIZE_MAX - 1) / 4 * 3 - 3)
 		return NULL;
-	out_len = 4 * ((len + 2) / 3) + 1;
-	out = malloc(out_len);
+	out = malloc(4 * ((len + 2) / 3) + 1);
 	if (!out)
 		return NULL;
-	EVP_EncodeBlock((unsigned char *)out, data, (int)len);
+	o = out;
+	for (i = 0; i + 2 < len; i += 3) {
+		uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+
+		*o++ = alphabet[v >> 18];
+		*o++ = alphabet[(v >> 12) & 63];
+		*o++ = alphabet[(v >> 6) & 63];
+		*o++ = alphabet[v & 63];
+	}
+	if (i < len) {
+		uint32_t v = (uint32_t)in[i] << 16 | (i + 1 < len ? (uint32_t)in[i + 1] << 8 : 0);
+
+		*o++ = alphabet[v >> 18];
+		*o++ = alphabet[(v >> 12) & 63];
+		*o++ = i + 1 < len ? alphabet[(v >> 6) & 63] : '=';
+		*o++ = '=';
+	}
+	*o = '\0';
 	return out;
 }
 

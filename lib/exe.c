@@ -78,7 +78,7 @@ static bool literal_name_exists(int dirfd, const char *full_link, const struct s
 }
 
 enum mt_err mti_exe_read(struct mt_session *s, struct mt_trace *t, int dirfd, pid_t pid,
-                         const char *comm, bool hash, struct mt_exe *exe)
+                         const char *comm, bool hash, int *hash_fd, struct mt_exe *exe)
 {
 	char *link = NULL;
 	struct stat st;
@@ -87,6 +87,8 @@ enum mt_err mti_exe_read(struct mt_session *s, struct mt_trace *t, int dirfd, pi
 	int fd;
 
 	memset(exe, 0, sizeof(*exe));
+	if (hash_fd)
+		*hash_fd = -1;
 	err = mti_readlink_at(dirfd, "exe", &link);
 	if (err == MT_ERR_VANISHED) {
 		/* Kernel threads and zombies have no exe; a vanished process has no dir. */
@@ -173,6 +175,10 @@ enum mt_err mti_exe_read(struct mt_session *s, struct mt_trace *t, int dirfd, pi
 			return err;
 		mti_warn(t, err, pid, "exe", "cannot open the executable to hash it: %s",
 		         mt_strerror(err));
+		return MT_OK;
+	}
+	if (hash_fd) {
+		*hash_fd = fd;
 		return MT_OK;
 	}
 	err = mti_sha256_fd(fd, MTI_HASH_MAX_BYTES, exe->sha256, NULL);

@@ -7,11 +7,13 @@
 #include "session.h"
 
 /* Fills exe for the process whose /proc directory is dirfd. comm helps to
- * tell runc's own memfd from a miner hiding behind the same name.
+ * tell runc's own memfd from a miner hiding behind the same name. With
+ * hash and hash_fd not NULL, the executable is opened but not hashed: *hash_fd
+ * (or -1) is for the caller to hash later and close.
  * Problems become warnings in t (may be NULL); returns MT_ERR_NOMEM or
  * MT_ERR_VANISHED when the process went away, else MT_OK. */
 enum mt_err mti_exe_read(struct mt_session *s, struct mt_trace *t, int dirfd, pid_t pid,
-                         const char *comm, bool hash, struct mt_exe *exe);
+                         const char *comm, bool hash, int *hash_fd, struct mt_exe *exe);
 
 /* Opens path inside the directory root_fd without ever leaving it
  * (openat2 RESOLVE_IN_ROOT, no magic links). flags as for openat. Returns

@@ -99,7 +99,7 @@ static enum mt_err read_stat_into(struct mt_session *s, struct mt_trace *t, int 
 
 enum mt_err mti_process_read(struct mt_session *s, struct mt_trace *t, pid_t pid,
                              const struct mti_process_want *want, struct mt_process *p,
-                             int *dirfd_out)
+                             int *dirfd_out, int *exe_fd)
 {
 	struct mti_buf b;
 	struct mti_status status;
@@ -112,6 +112,8 @@ enum mt_err mti_process_read(struct mt_session *s, struct mt_trace *t, pid_t pid
 	p->start_time_ms = -1;
 	if (dirfd_out)
 		*dirfd_out = -1;
+	if (exe_fd)
+		*exe_fd = -1;
 	mti_buf_init(&b);
 	err = mti_proc_open_pid(&s->pfs, pid, &dirfd);
 	if (err)
@@ -194,7 +196,7 @@ enum mt_err mti_process_read(struct mt_session *s, struct mt_trace *t, pid_t pid
 		}
 	}
 	if (want->exe && !p->kernel_thread) {
-		err = mti_exe_read(s, t, dirfd, pid, p->comm, want->hash, &p->exe);
+		err = mti_exe_read(s, t, dirfd, pid, p->comm, want->hash, exe_fd, &p->exe);
 		if (err == MT_ERR_NOMEM)
 			goto out;
 		if (err == MT_ERR_VANISHED)
@@ -210,7 +212,12 @@ out:
 	if (dirfd >= 0)
 		close(dirfd);
 	mti_buf_free(&b);
-	if (err)
+	if (err) {
 		mti_process_clear(p);
+		if (exe_fd && *exe_fd >= 0) {
+			close(*exe_fd);
+			*exe_fd = -1;
+		}
+	}
 	return err;
 }

@@ -19,6 +19,7 @@
 #include "cgroup_path.h"
 #include "classify.h"
 #include "engine.h"
+#include "hash.h"
 #include "members.h"
 #include "origin.h"
 #include "proc_parse.h"
@@ -67,14 +68,31 @@ static bool in_chain(const struct mt_trace *t, pid_t pid)
 	return false;
 }
 
+/* Whether p's executable is hashed under the session's hash scope. */
+static bool worth_hashing(const struct mt_session *s, const struct mt_process *p, bool target)
+{
+	switch (s->opts.hash) {
+	case MT_HASH_ALL:
+		return true;
+	case MT_HASH_TARGET:
+		return target;
+	case MT_HASH_CONTAINER:
+		return target || p->cgroup.scope == MT_SCOPE_CONTAINER || p->n_nspid > 1;
+	default:
+		return false;
+	}
+}
+
 /* Walks from pid up to the first process whose parent is 0. On return
  * *target_fd is the target's /proc directory (or -1). */
 static enum mt_err walk_chain(struct mt_session *s, struct mt_trace *t, pid_t pid, bool check_start,
-                              unsigned long long start_ticks, int *target_fd)
+                              unsigned long long start_ticks, int *target_fd,
+                              struct mti_hash_batch *hashes, size_t *unhashed,
+                              struct mti_engine_job **job)
 {
 	const struct mti_process_want want = {
 	    .exe = true,
-	    .hash = !s->opts.no_hash,
+	    .hash = s->opts.hash != MT_HASH_NONE,
 	    .cgroup = true,
 	    .cmdline = true,
 	    .namespaces = true,
@@ -91,7 +109,7 @@ static enum mt_err walk_chain(struct mt_session *s, struct mt_trace *t, pid_t pi
 	for (;;) {
 		struct mt_process p;
 		struct mt_process *child = t->chain_len ? &t->chain[t->chain_len - 1] : NULL;
-		int fd = -1;
+		int fd = -1, exe_fd = -1;
 
 		if (t->chain_len >= MTI_CHAIN_MAX) {
 			t->chain_end = MT_CHAIN_DEPTH_LIMIT;
@@ -106,7 +124,7 @@ static enum mt_err walk_chain(struct mt_session *s, struct mt_trace *t, pid_t pi
 			         (int)cur);
 			break;
 		}
-		err = mti_process_read(s, t, cur, &want, &p, &fd);
+		err = mti_process_read(s, t, cur, &want, &p, &fd, &exe_fd);
 		if (err == MT_ERR_NOMEM)
 			break;
 		if (err) {
@@ -135,6 +153,8 @@ static enum mt_err walk_chain(struct mt_session *s, struct mt_trace *t, pid_t pi
 			         (int)cur, p.start_ticks, start_ticks);
 			mti_process_clear(&p);
 			close(fd);
+			if (exe_fd >= 0)
+				close(exe_fd);
 			break;
 		}
 		if (child && p.start_ticks > child->start_ticks) {
@@ -145,6 +165,8 @@ static enum mt_err walk_chain(struct mt_session *s, struct mt_trace *t, pid_t pi
 			         (int)cur, (int)child->pid);
 			mti_process_clear(&p);
 			close(fd);
+			if (exe_fd >= 0)
+				close(exe_fd);
 			break;
 		}
 		if (child && p.start_ticks == child->start_ticks && child_fd >= 0) {
@@ -158,6 +180,8 @@ static enum mt_err walk_chain(struct mt_session *s, struct mt_trace *t, pid_t pi
 				         "parent PID %d exited while being read", (int)cur);
 				mti_process_clear(&p);
 				close(fd);
+				if (exe_fd >= 0)
+					close(exe_fd);
 				break;
 			}
 		}
@@ -165,10 +189,27 @@ static enum mt_err walk_chain(struct mt_session *s, struct mt_trace *t, pid_t pi
 		if (err) {
 			mti_process_clear(&p);
 			close(fd);
+			if (exe_fd >= 0)
+				close(exe_fd);
 			break;
 		}
 		t->chain[t->chain_len++] = p;
+		if (exe_fd >= 0 && !worth_hashing(s, &p, t->chain_len == 1)) {
+			close(exe_fd);
+			exe_fd = -1;
+			(*unhashed)++;
+		}
+		if (exe_fd >= 0)
+			mti_hash_batch_add(hashes, exe_fd, t->chain_len - 1,
+			                   p.exe.dev_major * 65536ull + p.exe.dev_minor,
+			                   p.exe.inode);
 		if (!child) {
+			/* The target's cgroup names its container: the engine can be asked
+			 * on its own thread while the walk goes on. */
+			if (!s->opts.no_engine && p.cgroup.scope == MT_SCOPE_CONTAINER &&
+			    mti_engine_serves(p.cgroup.container.id, p.cgroup.container.runtime) &&
+			    (err = mti_engine_job_start(s, &p.cgroup.container.id, 1, job)))
+				break;
 			*target_fd = fd;
 			if (p.vanished) {
 				t->status = MT_TRACE_VANISHED;
@@ -274,7 +315,7 @@ static bool find_ns_init(struct mt_session *s, uint64_t ns, struct mt_cgroup_inf
 
 		if (!mti_parse_pid(de->d_name, &pid))
 			continue;
-		if (mti_process_read(s, NULL, pid, &want, &p, NULL))
+		if (mti_process_read(s, NULL, pid, &want, &p, NULL, NULL))
 			continue;
 		if (p.ns_pid == ns && p.n_nspid > 1 && p.nspid[p.n_nspid - 1] == 1 &&
 		    p.cgroup.scope == MT_SCOPE_CONTAINER) {
@@ -386,49 +427,69 @@ static void recheck_target(struct mt_trace *t, int target_fd)
 	mti_buf_free(&b);
 }
 
+/* Takes the hashes the worker computed into the chain. */
+static void collect_hashes(struct mt_trace *t, struct mti_hash_batch *hashes)
+{
+	size_t i;
+
+	mti_hash_batch_finish(hashes);
+	for (i = 0; i < hashes->n; i++) {
+		const struct mti_hash_item *it = &hashes->items[i];
+		struct mt_process *p;
+
+		if (it->tag >= t->chain_len)
+			continue;
+		p = &t->chain[it->tag];
+		if (it->err)
+			mti_warn(t, it->err, p->pid, "exe", "cannot hash the executable: %s",
+			         mt_strerror(it->err));
+		else
+			memcpy(p->exe.sha256, it->sha256, sizeof(p->exe.sha256));
+	}
+}
+
 static enum mt_err trace_run(struct mt_session *s, pid_t pid, bool check_start,
                              unsigned long long start_ticks, struct mt_trace **out)
 {
+	struct mti_engine_job *job = NULL;
+	struct mti_hash_batch hashes;
 	struct mt_trace *t;
 	enum mt_err err;
 	int target_fd = -1;
-	size_t i;
+	size_t i, unhashed = 0;
 
 	*out = NULL;
 	if (!s || pid <= 0)
 		return MT_ERR_INVALID_ARG;
 	t = calloc(1, sizeof(*t));
-	if (!t)
+	if (!t || mti_hash_batch_init(&hashes, MTI_CHAIN_MAX)) {
+		free(t);
 		return MT_ERR_NOMEM;
+	}
 	t->target_pid = pid;
 	t->entry.init_index = t->entry.boundary_index = t->entry.exec_index = -1;
 	t->origin.lower_index = -1;
 	t->engine.enabled = !s->opts.no_engine;
 	err = fill_evidence(s, t);
 	if (!err)
-		err = walk_chain(s, t, pid, check_start, start_ticks, &target_fd);
+		err = walk_chain(s, t, pid, check_start, start_ticks, &target_fd, &hashes,
+		                 &unhashed, &job);
 	if (err || !t->chain_len)
 		goto out;
+	if (unhashed)
+		mti_warn(
+		    t, MT_OK, 0, "exe",
+		    "%zu executable%s outside the container (the runtime shim, host processes) "
+		    "%s not hashed; --hash=all hashes them too",
+		    unhashed, unhashed == 1 ? "" : "s", unhashed == 1 ? "is" : "are");
 	err = resolve_containers(s, t);
 	if (err)
 		goto out;
-	if (!s->opts.no_engine) {
-		mti_engine_prefetch_events(s, t);
-		for (i = 0; !err && i < t->n_containers; i++)
-			err = mti_engine_describe(s, t, &t->containers[i],
-			                          i == 0 ? t->chain[0].exe.path : NULL);
-		if (err)
-			goto out;
-	}
-	mti_classify_roles(t);
-	err = mti_origin_analyse(s, t, target_fd, &t->chain[0], mti_in_target_container(t, 0),
-	                         t->n_containers && t->chain[0].container_index == 0 &&
-	                                 t->containers[0].engine
-	                             ? t->containers[0].engine->upper_dir
-	                             : NULL,
-	                         &t->origin);
-	if (err)
-		goto out;
+	/* Loading libcurl on the engine thread is a storm of mmap and mprotect
+	 * calls; hashing and libcgroup (which faults in large tables) are not
+	 * raced against it but run while the engine thread waits on the socket. */
+	mti_engine_job_wait_loaded(job);
+	mti_hash_batch_start(&hashes);
 	if (t->chain[0].container_index == 0 && !s->opts.no_members) {
 		const struct mt_process *ref = container_ref(t, 0);
 
@@ -442,11 +503,30 @@ static enum mt_err trace_run(struct mt_session *s, pid_t pid, bool check_start,
 			goto out;
 		mark_members_in_chain(t, &t->containers[0]);
 	}
+	err = mti_engine_job_wait(job);
+	job = NULL;
+	for (i = 0; !err && !s->opts.no_engine && i < t->n_containers; i++)
+		err = mti_engine_describe(s, t, &t->containers[i],
+		                          i == 0 ? t->chain[0].exe.path : NULL);
+	if (err)
+		goto out;
+	mti_classify_roles(t);
+	err = mti_origin_analyse(s, t, target_fd, &t->chain[0], mti_in_target_container(t, 0),
+	                         t->n_containers && t->chain[0].container_index == 0 &&
+	                                 t->containers[0].engine
+	                             ? t->containers[0].engine->upper_dir
+	                             : NULL,
+	                         &t->origin);
+	if (err)
+		goto out;
 	err = mti_classify_entry(t);
 	if (!err)
 		err = mti_classify_verdict(t);
+	collect_hashes(t, &hashes);
 	recheck_target(t, target_fd);
 out:
+	mti_engine_job_wait(job);
+	mti_hash_batch_free(&hashes);
 	if (target_fd >= 0)
 		close(target_fd);
 	if (err) {

@@ -367,3 +367,20 @@ char *mti_strlcpy(char *dst, const char *src, size_t n)
 	dst[l] = '\0';
 	return dst;
 }
+
+bool mti_sync_init(pthread_mutex_t *lock, pthread_cond_t *cond)
+{
+	if (pthread_mutex_init(lock, NULL) != 0)
+		return false;
+	if (pthread_cond_init(cond, NULL) != 0) {
+		pthread_mutex_destroy(lock);
+		return false;
+	}
+	return true;
+}
+
+void mti_sync_destroy(pthread_mutex_t *lock, pthread_cond_t *cond)
+{
+	pthread_cond_destroy(cond);
+	pthread_mutex_destroy(lock);
+}

@@ -2,6 +2,7 @@
 #ifndef MTI_UTIL_H
 #define MTI_UTIL_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -70,6 +71,11 @@ int64_t mti_monotonic_ms(void);
 
 /* Formats ms since the epoch as "2026-01-02T03:04:05.678Z" into buf (>= 32). */
 char *mti_format_utc_ms(int64_t ms, char *buf, size_t len);
+
+/* Initialises a mutex and a condition variable together; false (both
+ * unusable, nothing to destroy) when either fails. */
+bool mti_sync_init(pthread_mutex_t *lock, pthread_cond_t *cond);
+void mti_sync_destroy(pthread_mutex_t *lock, pthread_cond_t *cond);
 
 /* Copies src into dst of size n, always terminating; returns dst. */
 char *mti_strlcpy(char *dst, const char *src, size_t n);

@@ -25,6 +25,14 @@ const char *mt_strerror(enum mt_err err);
 /* Returns the stable lower-case name of err used in JSON ("vanished"). */
 const char *mt_err_name(enum mt_err err);
 
+/* Which executables of the chain get a SHA-256. */
+enum mt_hash_scope {
+	MT_HASH_CONTAINER = 0, /* the target and every process inside a container (default) */
+	MT_HASH_ALL,           /* also host-side ancestors (runtime shim, host init...) */
+	MT_HASH_TARGET,        /* the target only */
+	MT_HASH_NONE,
+};
+
 struct mt_options {
 	const char *proc_root;       /* NULL = "/proc" */
 	const char *etc_root;        /* where passwd lives; NULL = "/etc" */
@@ -32,7 +40,7 @@ struct mt_options {
 	bool no_engine;              /* never talk to a container engine */
 	long engine_timeout_ms;      /* total deadline per run; <= 0 = 2000 */
 	size_t engine_max_reply;     /* cap per reply in bytes; 0 = 16 MiB */
-	bool no_hash;                /* skip SHA-256 of executables */
+	enum mt_hash_scope hash;     /* which executables to hash */
 	bool no_members;             /* skip listing the rest of the container */
 };
 

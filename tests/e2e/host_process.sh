@@ -3,9 +3,19 @@
 # hashed through /proc/PID/exe, also after the binary was deleted.
 . "$(dirname "$0")/lib.sh"
 
+# wait_exec PID NAME: until the forked shell has become NAME
+wait_exec() {
+	for _ in $(seq 1 100); do
+		[ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ] && return 0
+		sleep 0.05
+	done
+	die "PID $1 did not become $2"
+}
+
 sleep 300 &
 pid=$!
 MT_CHILDREN+=("$pid")
+wait_exec "$pid" sleep
 mt --json --no-engine "$pid" >"$MT_TMP/host.json"
 validate "$MT_SCHEMA" "$MT_TMP/host.json"
 sleep_bin=$(readlink -f "/proc/$pid/exe")
@@ -29,7 +39,7 @@ cp "$sleep_bin" "$MT_TMP/hidden-sleep"
 "$MT_TMP/hidden-sleep" 300 &
 dpid=$!
 MT_CHILDREN+=("$dpid")
-sleep 0.2
+wait_exec "$dpid" hidden-sleep
 dsum=$(sha256sum "$MT_TMP/hidden-sleep" | cut -d' ' -f1)
 rm "$MT_TMP/hidden-sleep"
 mt --json --no-engine "$dpid" >"$MT_TMP/deleted.json"

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Benchmark: `minertrace --json PID` against what a responder runs today on
+# the same container, in the same run:
+#   manual   cat /proc/PID/cgroup; pstree -sp PID; docker inspect ID; readlink /proc/PID/exe
+#   floor    curl --unix-socket SOCK http://localhost/v1.41/containers/ID/json
+#            (one GET: the least any libcurl client of the engine can cost)
+# Targets: minertrace <= 1/3 of manual, <= 1.5x floor. Figures are medians
+# of RUNS runs (default 200) measured with hyperfine.
+# Usage (root): tests/bench/engine.sh [RUNS]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+runs=${1:-200}
+[ "$(id -u)" = 0 ] || { echo "engine.sh: run as root (private dockerd)" >&2; exit 1; }
+for tool in hyperfine pstree jq curl docker; do
+	command -v "$tool" >/dev/null || { echo "engine.sh: $tool is missing (tests/install-deps.sh)" >&2; exit 1; }
+done
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$(nproc)" >/dev/null
+bin=$PWD/build/cmd/minertrace
+export MT_SOURCE_DIR=$PWD MT_E2E_STATE=$PWD/build/bench-state
+tests/e2e/dockerd.sh start >/dev/null
+trap 'tests/e2e/dockerd.sh stop >/dev/null' EXIT
+# shellcheck disable=SC1091
+. "$MT_E2E_STATE/env"
+export DOCKER_HOST
+sock=${DOCKER_HOST#unix://}
+docker run -d --network none --name bench -e MT_BURN=5 metabase/metabase:v0.46.6 \
+	app /bin/sh DROP /usr/share/payload/miner /tmp/kdevtmpfsi --also /tmp/kinsing >/dev/null
+cid=$(docker inspect -f '{{.Id}}' bench)
+pid=
+for _ in $(seq 1 100); do
+	for p in $(pgrep -x kdevtmpfsi || true); do grep -q "$cid" "/proc/$p/cgroup" && pid=$p; done
+	[ -n "$pid" ] && readlink "/proc/$pid/exe" | grep -q deleted && break
+	sleep 0.1
+done
+[ -n "$pid" ] || { echo "engine.sh: the miner did not start" >&2; exit 1; }
+
+out=$MT_E2E_STATE/bench.json
+hyperfine -N --warmup 10 --runs "$runs" --export-json "$out" \
+	-n minertrace "$bin --json $pid" \
+	-n manual "sh -c 'cat /proc/$pid/cgroup; pstree -sp $pid; docker inspect $cid; readlink /proc/$pid/exe'" \
+	-n floor "curl -s --unix-socket $sock http://localhost/v1.41/containers/$cid/json" \
+	>/dev/null
+requests=$("$bin" --json "$pid" | jq .engine.requests)
+jq -r --argjson req "$requests" '
+	def ms: . * 1000 * 100 | round / 100;
+	(.results | map({key: .command, value: .}) | from_entries) as $r
+	| ($r.minertrace.median) as $m | ($r.manual.median) as $p | ($r.floor.median) as $f
+	| "engine benchmark: medians of \($r.minertrace.times | length) runs, same container",
+	  "  minertrace --json PID   \($m | ms) ms  (mean \($r.minertrace.mean | ms) ms, \($req) engine requests)",
+	  "  manual pipeline         \($p | ms) ms  (mean \($r.manual.mean | ms) ms)",
+	  "  curl GET (floor)        \($f | ms) ms  (mean \($r.floor.mean | ms) ms)",
+	  "  minertrace / manual     \(($m / $p) * 1000 | round / 1000)  (target <= 0.333: \(if $m / $p <= (1/3) then "met" else "MISSED" end))",
+	  "  minertrace / floor      \(($m / $f) * 1000 | round / 1000)  (target <= 1.5: \(if $m / $f <= 1.5 then "met" else "MISSED" end))"
+' "$out"
