@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine_decode.h"
@@ -381,20 +382,23 @@ static enum mt_err fetch_events(struct mt_session *s, struct mti_engine *e,
                                 struct mti_engine_replies *r)
 {
 	char filter[128], *escaped, *path;
-	int64_t now = mti_now_ms() / 1000;
-	long long since = s->have_btime ? (long long)s->btime : (long long)now - 86400;
+	struct timespec now;
+	long long since;
 	enum mt_err err;
 
+	/* Until this very moment, to the nanosecond: an exec started in the
+	 * current second is an event we need. */
+	clock_gettime(CLOCK_REALTIME, &now);
+	since = s->have_btime ? (long long)s->btime : (long long)now.tv_sec - 86400;
 	snprintf(filter, sizeof(filter), "{\"container\":[\"%s\"]}", r->id);
-	if (!e->http) {
+	if (!e->http)
 		return request(e, "/events", &r->events);
-	}
 	escaped = mti_http_escape(e->http, filter);
 	if (!escaped)
 		return MT_ERR_NOMEM;
 	/* Unversioned: this may be the very first request, before negotiation. */
-	path = mti_asprintf("/events?since=%lld&until=%lld&filters=%s", since, (long long)now,
-	                    escaped);
+	path = mti_asprintf("/events?since=%lld&until=%lld.%09ld&filters=%s", since,
+			    (long long)now.tv_sec, (long)now.tv_nsec, escaped);
 	free(escaped);
 	if (!path)
 		return MT_ERR_NOMEM;

@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# The engine socket misbehaves in every way we know: missing, refusing,
+# hanging, slow, closing early, HTTP errors, truncated, malformed, huge,
+# wrong content type, lying about the container, absurdly nested. Each run
+# must end within the deadline, keep the /proc part of the report intact and
+# say what went wrong. Also: API version negotiation, the order and number
+# of requests, DOCKER_HOST, and the Podman socket fallback.
+# The /proc side is a tree captured from a real container
+# (tests/fixtures/proc/docker-v1-dropper); the engine is tests/e2e/fake-engine.py.
+. "$(dirname "$0")/lib.sh"
+
+FIX=$MT_SOURCE_DIR/tests/fixtures
+PROC=$FIX/proc/docker-v1-dropper
+REPLIES=$FIX/engine/docker-20.10-dropper
+CID=d4abb3cb95d078cd526b23b38d577ec82a5800dd8d9cd539bf49176657fab295
+SOCK=$MT_TMP/e.sock
+LOG=$MT_TMP/requests.log
+FAKE=
+
+# start_fake MODE [API] [SERVER]
+start_fake() {
+	stop_fake
+	rm -f "$SOCK" "$SOCK.ready" "$LOG"
+	touch "$LOG"
+	/usr/bin/python3 "$MT_SOURCE_DIR/tests/e2e/fake-engine.py" "$SOCK" "$1" "$LOG" "$REPLIES" \
+		"${@:2}" </dev/null >/dev/null 2>"$MT_TMP/fake.err" &
+	FAKE=$!
+	for _ in $(seq 1 200); do
+		[ -e "$SOCK.ready" ] && return 0
+		sleep 0.05
+	done
+	cat "$MT_TMP/fake.err" >&2
+	die "fake engine ($1) did not start"
+}
+
+stop_fake() {
+	if [ -n "$FAKE" ]; then
+		kill "$FAKE" 2>/dev/null || true
+		wait "$FAKE" 2>/dev/null || true
+		FAKE=
+	fi
+}
+trap 'stop_fake; cleanup' EXIT
+
+# trace NAME [OPTIONS...]: traces the captured target; the JSON goes to
+# $MT_TMP/NAME.json and the wall time in ms to ELAPSED.
+trace() {
+	local name=$1 start end rc=0
+	shift
+	start=$(date +%s%N)
+	mt --json --proc-root "$PROC" "$@" 4599 >"$MT_TMP/$name.json" 2>"$MT_TMP/$name.err" || rc=$?
+	end=$(date +%s%N)
+	ELAPSED=$(((end - start) / 1000000))
+	expect_eq "$name: exit status" "$rc" 0
+	validate "$MT_SCHEMA" "$MT_TMP/$name.json"
+	check "$name: /proc facts intact" \
+		".chain | length == 5 and .[0].comm == \"kdevtmpfsi\" and .[2].role == \"container-init\"" \
+		"$MT_TMP/$name.json"
+	check "$name: container from the cgroup" ".containers[0].id == \"$CID\"" "$MT_TMP/$name.json"
+	check "$name: entry from /proc" '.entry.kind == "init-tree"' "$MT_TMP/$name.json"
+}
+
+# fault MODE CODE PATTERN [OPTIONS...]: a misbehaving engine, within 1 s.
+fault() {
+	local mode=$1 code=$2 pattern=$3
+	shift 3
+	start_fake "$mode"
+	trace "$mode" -H "unix://$SOCK" --timeout 1 "$@"
+	check "$mode: warning $code" \
+		".warnings | any(.subject == \"engine\" and .code == \"$code\" and (.message | test(\"$pattern\")))" \
+		"$MT_TMP/$mode.json"
+	check "$mode: no engine facts" '.containers[0].engine == null' "$MT_TMP/$mode.json"
+	[ "$ELAPSED" -lt 2500 ] || fail "$mode: took $ELAPSED ms with a 1 s deadline"
+	echo "ok: $mode ended after $ELAPSED ms"
+}
+
+# --- faults -----------------------------------------------------------------
+trace missing -H "unix://$MT_TMP/no-such.sock" --timeout 1
+check "missing socket: unreachable" '.warnings | any(.code == "engine-unreachable" and (.message | test("no such socket")))' "$MT_TMP/missing.json"
+check "missing socket: not reachable" '.engine.reachable == false and .engine.requests == 1' "$MT_TMP/missing.json"
+[ "$ELAPSED" -lt 1500 ] || fail "missing socket took $ELAPSED ms"
+
+fault refuse engine-unreachable "nobody is listening"
+fault hang engine-timeout "deadline"
+fault slow engine-timeout "deadline"
+fault close engine-reply "bad reply|Empty reply|empty"
+fault http500 engine-http "HTTP 500: server exploded"
+fault http404 not-found "does not know container"
+fault truncated engine-reply "bad reply|transfer|closed"
+fault malformed engine-reply "not valid JSON"
+fault huge too-large "larger than"
+fault hugechunked too-large "larger than"
+fault wrongtype engine-reply "not JSON"
+fault lying engine-reply "describes .ffff"
+fault deep engine-reply "not valid JSON"
+[ "$(wc -l <"$LOG")" -ge 1 ] || fail "the fake engine saw no request"
+
+# a short deadline is honoured too
+start_fake hang
+trace short -H "unix://$SOCK" --timeout 0.3
+[ "$ELAPSED" -lt 1300 ] || fail "0.3 s deadline: took $ELAPSED ms"
+check "short deadline: timeout" '.warnings | any(.code == "engine-timeout")' "$MT_TMP/short.json"
+
+# hostile text from the engine never reaches a terminal raw
+start_fake http500
+mt --proc-root "$PROC" -H "unix://$SOCK" --timeout 1 --color=never 4599 >"$MT_TMP/http500.txt"
+grep -q 'server exploded \\e\[31m\\a' "$MT_TMP/http500.txt" || fail "the engine's message is not shown escaped"
+if LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$MT_TMP/http500.txt"; then
+	fail "raw control bytes in the text report"
+fi
+
+# --- a well-behaved engine ---------------------------------------------------
+start_fake good
+trace good -H "unix://$SOCK"
+f=$MT_TMP/good.json
+check "good: container facts" '.containers[0].engine.name == "metabase" and .containers[0].engine.image.reference == "metabase/metabase:v0.46.6"' "$f"
+check "good: image" '.containers[0].engine.image.repo_tags == ["metabase/metabase:v0.46.6"] and .containers[0].engine.image.source == "local"' "$f"
+check "good: exec session" '.containers[0].engine.exec_sessions | length == 1 and .[0].user == "1000"' "$f"
+check "good: events" '[.containers[0].engine.events[].action] | index("exec_start") != null' "$f"
+check "good: drift" '.containers[0].engine.changes.added == 1 and (.containers[0].engine.changes.files[0].path == "/tmp/kinsing")' "$f"
+check "good: engine status" '.engine.reachable and .engine.api_version == "1.41" and .engine.engine_version == "Docker/20.10.24+dfsg1 (linux)"' "$f"
+check "good: one request per kind" '.engine.requests == 5' "$f"
+expect_eq "good: the events are asked first" "$(head -n1 "$LOG" | cut -d' ' -f2 | cut -d'?' -f1)" "/events"
+grep -q 'filters=%7B%22container%22%3A%5B%22'"$CID" "$LOG" || fail "events are not filtered by container"
+expect_eq "good: no /_ping when the first reply told the version" "$(grep -c '/_ping' "$LOG")" 0
+expect_eq "good: versioned paths" "$(grep -c ' /v1.41/' "$LOG")" 4
+expect_eq "good: five requests in all" "$(wc -l <"$LOG")" 5
+
+# --- API version negotiation -------------------------------------------------
+start_fake good 1.30
+trace older -H "unix://$SOCK"
+expect_eq "API 1.30: spoken as 1.30" "$(grep -c ' /v1.30/' "$LOG")" 4
+start_fake good 1.50
+trace newer -H "unix://$SOCK"
+expect_eq "API 1.50: spoken as our newest, 1.45" "$(grep -c ' /v1.45/' "$LOG")" 4
+start_fake good 1.12
+trace ancient -H "unix://$SOCK"
+check "API 1.12: refused" '.warnings | any(.code == "unsupported" and (.message | test("older than 1.24")))' "$MT_TMP/ancient.json"
+start_fake noheader
+trace noheader -H "unix://$SOCK"
+grep -q 'GET /_ping' "$LOG" || fail "no header: /_ping was not tried"
+grep -q 'GET /version' "$LOG" || fail "no header: /version was not tried"
+expect_eq "no header: versioned from /version" "$(grep -c ' /v1.41/' "$LOG")" 4
+check "no header: engine facts" '.containers[0].engine.name == "metabase"' "$MT_TMP/noheader.json"
+
+# --- where the engine is ------------------------------------------------------
+start_fake good
+rc=0
+DOCKER_HOST="unix://$SOCK" mt --json --proc-root "$PROC" 4599 >"$MT_TMP/env.json" || rc=$?
+check "DOCKER_HOST is used" ".engine.endpoint == \"unix://$SOCK\" and .engine.reachable" "$MT_TMP/env.json"
+DOCKER_HOST="unix://$MT_TMP/nowhere.sock" mt --json --proc-root "$PROC" -H "$SOCK" 4599 >"$MT_TMP/override.json" || true
+check "--docker-host wins over DOCKER_HOST (a plain path works)" ".engine.endpoint == \"unix://$SOCK\" and .engine.reachable" "$MT_TMP/override.json"
+DOCKER_HOST=tcp://192.0.2.1:2375 mt --json --proc-root "$PROC" 4599 >"$MT_TMP/tcp.json" || true
+check "tcp:// is refused without a connection" '.engine.requests == 0 and (.warnings | any(.code == "unsupported" and (.message | test("not a unix socket"))))' "$MT_TMP/tcp.json"
+: >"$LOG"
+mt --json --proc-root "$PROC" --no-engine -H "unix://$SOCK" 4599 >"$MT_TMP/off.json"
+check "--no-engine: nothing asked" '.engine.enabled == false and .engine.requests == 0' "$MT_TMP/off.json"
+expect_eq "--no-engine: the socket saw nothing" "$(wc -l <"$LOG")" 0
+
+# Podman's socket is the fallback when Docker's is absent: checked in a
+# private mount namespace whose /run is an empty tmpfs (the host is untouched).
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
+	stop_fake
+	unshare --mount --propagation private bash -c '
+		set -e
+		mount -t tmpfs tmpfs /run
+		mkdir -p /run/podman
+		/usr/bin/python3 "$1" /run/podman/podman.sock good "$3" "$4" 1.41 "Libpod/4.3.1" </dev/null >/dev/null 2>&1 &
+		for _ in $(seq 1 100); do [ -e /run/podman/podman.sock.ready ] && break; sleep 0.05; done
+		env -u DOCKER_HOST "$5" --json --proc-root "$2" 4599 >"$6"
+		kill $!
+	' _ "$MT_SOURCE_DIR/tests/e2e/fake-engine.py" "$PROC" "$LOG" "$REPLIES" "$MT_BIN" "$MT_TMP/podman.json"
+	check "Podman socket fallback" '.engine.endpoint == "unix:///run/podman/podman.sock" and .engine.reachable and (.engine.engine_version | startswith("Libpod"))' "$MT_TMP/podman.json"
+else
+	echo "note: Podman fallback not checked (needs root and unshare)"
+fi
+finish
