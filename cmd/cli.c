@@ -23,6 +23,7 @@ struct cli {
 	enum format format;
 	int color; /* -1 auto, 0 never, 1 always */
 	const char *pid_arg;
+	const char *collect_dir;
 };
 
 enum {
@@ -30,6 +31,7 @@ enum {
 	OPT_NO_ENGINE,
 	OPT_NO_HASH,
 	OPT_HASH,
+	OPT_COLLECT,
 	OPT_FORMAT,
 };
 
@@ -42,6 +44,7 @@ static const struct option long_options[] = {
     {"no-engine", no_argument, NULL, OPT_NO_ENGINE},
     {"timeout", required_argument, NULL, 't'},
     {"hash", required_argument, NULL, OPT_HASH},
+    {"collect", required_argument, NULL, OPT_COLLECT},
     {"no-hash", no_argument, NULL, OPT_NO_HASH},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -69,6 +72,8 @@ static void usage(FILE *out)
 	    "      --hash=WHICH         SHA-256 of: container (default: the target and every\n"
 	    "                           process inside a container), all, target, none\n"
 	    "      --no-hash            same as --hash=none\n"
+	    "      --collect=DIR        also save the evidence in DIR (created; must be empty):\n"
+	    "                           binaries, /proc files, engine replies, reports, hashes\n"
 	    "  -h, --help               show this help and exit\n"
 	    "  -V, --version            show the version and exit\n"
 	    "\n"
@@ -77,7 +82,8 @@ static void usage(FILE *out)
 	    "  1  no such PID, or it exited or was reused during the trace\n"
 	    "  2  usage error\n"
 	    "  3  the report could not be written\n"
-	    "  4  minertrace could not run (out of memory, unreadable proc root)\n"
+	    "  4  minertrace could not run (out of memory, unreadable proc root,\n"
+	    "     evidence not collected)\n"
 	    "\n"
 	    "See minertrace(1).\n",
 	    out);
@@ -193,6 +199,9 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 				                   "between 0.05 and 600",
 				                   optarg);
 			break;
+		case OPT_COLLECT:
+			cli->collect_dir = optarg;
+			break;
 		case OPT_NO_HASH:
 			cli->opts.hash = MT_HASH_NONE;
 			break;
@@ -285,6 +294,11 @@ int mt_cli_main(int argc, char **argv)
 		return rc;
 	if (!parse_pid(cli.pid_arg, &pid))
 		return usage_error("'%s' is not a valid PID (1-4194304)", cli.pid_arg);
+	if (cli.collect_dir && mt_collect_check_dir(cli.collect_dir) != MT_OK) {
+		fprintf(stderr, "minertrace: --collect %s: not an empty directory\n",
+		        cli.collect_dir);
+		return MT_EXIT_FAILURE;
+	}
 	err = mt_session_new(&cli.opts, &session, detail, sizeof(detail));
 	if (err) {
 		fprintf(stderr, "minertrace: %s\n", detail[0] ? detail : mt_strerror(err));
@@ -303,6 +317,21 @@ int mt_cli_main(int argc, char **argv)
 		rc = render(&cli, trace);
 		if (rc == MT_EXIT_OK && trace->status != MT_TRACE_COMPLETE)
 			rc = MT_EXIT_NO_PROCESS;
+	}
+	if (cli.collect_dir && trace->chain_len) {
+		size_t files = 0;
+
+		err = mt_collect(session, trace, cli.collect_dir, &files, detail, sizeof(detail));
+		if (err) {
+			fprintf(stderr, "minertrace: --collect: %s\n",
+			        detail[0] ? detail : mt_strerror(err));
+			rc = MT_EXIT_FAILURE;
+		} else {
+			fprintf(stderr,
+			        "minertrace: evidence of PID %d in %s: %zu files, see "
+			        "MANIFEST.sha256\n",
+			        (int)pid, cli.collect_dir, files);
+		}
 	}
 	mt_trace_free(trace);
 	mt_session_free(session);

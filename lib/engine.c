@@ -398,7 +398,7 @@ static enum mt_err fetch_events(struct mt_session *s, struct mti_engine *e,
 		return MT_ERR_NOMEM;
 	/* Unversioned: this may be the very first request, before negotiation. */
 	path = mti_asprintf("/events?since=%lld&until=%lld.%09ld&filters=%s", since,
-			    (long long)now.tv_sec, (long)now.tv_nsec, escaped);
+	                    (long long)now.tv_sec, (long)now.tv_nsec, escaped);
 	free(escaped);
 	if (!path)
 		return MT_ERR_NOMEM;

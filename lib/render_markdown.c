@@ -315,12 +315,45 @@ static void render_hashes(struct mctx *m, const struct mt_trace *t)
 	}
 }
 
+/* The runtime's own commands to stop and remove container c. */
+static void stop_command(struct mctx *m, const struct mt_container *c)
+{
+	const struct mt_engine_container *ec = c->engine;
+	char shortid[16];
+	const char *who = ec && ec->name ? ec->name : mt_short_id(c->id, shortid, sizeof(shortid));
+
+	switch (c->runtime) {
+	case MT_RUNTIME_CONTAINERD:
+	case MT_RUNTIME_CRIO:
+		m_raw(m, "crictl stop ");
+		m_shell_word(m, mt_short_id(c->id, shortid, sizeof(shortid)));
+		m_raw(m, " && crictl rm ");
+		m_shell_word(m, mt_short_id(c->id, shortid, sizeof(shortid)));
+		break;
+	case MT_RUNTIME_LXC:
+		m_raw(m, "lxc-stop -n ");
+		m_shell_word(m, c->id);
+		m_raw(m, " && lxc-destroy -n ");
+		m_shell_word(m, c->id);
+		break;
+	case MT_RUNTIME_NSPAWN:
+		m_raw(m, "machinectl terminate ");
+		m_shell_word(m, c->id);
+		break;
+	default:
+		m_raw(m, c->runtime == MT_RUNTIME_PODMAN ? "podman stop " : "docker stop ");
+		m_shell_word(m, who);
+		m_raw(m, c->runtime == MT_RUNTIME_PODMAN ? " && podman rm " : " && docker rm ");
+		m_shell_word(m, who);
+		break;
+	}
+}
+
 static void render_containment(struct mctx *m, const struct mt_trace *t)
 {
 	const struct mt_container *c =
 	    t->chain[0].container_index >= 0 ? &t->containers[t->chain[0].container_index] : NULL;
 	const struct mt_engine_container *ec = c ? c->engine : NULL;
-	char shortid[16];
 	size_t i;
 
 	m_raw(m, "\n### Suggested containment (not executed)\n\n");
@@ -335,10 +368,8 @@ static void render_containment(struct mctx *m, const struct mt_trace *t)
 	      "1. Preserve evidence before removing anything: `minertrace --collect DIR "
 	      "%d`.\n",
 	      (int)t->target_pid);
-	m_raw(m, "2. Stop and remove the container: `docker stop ");
-	m_shell_word(m, ec && ec->name ? ec->name : mt_short_id(c->id, shortid, sizeof(shortid)));
-	m_raw(m, " && docker rm ");
-	m_shell_word(m, ec && ec->name ? ec->name : mt_short_id(c->id, shortid, sizeof(shortid)));
+	m_raw(m, "2. Stop and remove the container: `");
+	stop_command(m, c);
 	m_raw(m, "`");
 	if (c->pod_uid || (ec && ec->k8s_pod_name)) {
 		m_raw(m, "; it belongs to a Kubernetes pod: remove or fix the workload that "

@@ -98,6 +98,22 @@ const char *mt_change_kind_name(enum mt_change_kind kind);
  * shorter). Writes into buf (at least 13 bytes) and returns it. */
 char *mt_short_id(const char *id, char *buf, size_t buf_len);
 
+/* Writes the evidence of trace t into dir, which is created when absent and
+ * refused (MT_ERR_EXISTS) when it holds anything: the executables of the
+ * target and of the container's processes copied through /proc/PID/exe
+ * (also when deleted), the /proc files of every process of the chain, the
+ * engine's raw replies (kept by session s, which traced t), the JSON and
+ * Markdown reports, NOTES.txt (what could not be collected) and
+ * MANIFEST.sha256. Nothing outside dir is written. *files_written (may be
+ * NULL) counts the files; detail (detail_len bytes) says what failed.
+ * Returns MT_OK, MT_ERR_EXISTS, MT_ERR_PERMISSION, MT_ERR_IO, MT_ERR_NOMEM. */
+enum mt_err mt_collect(struct mt_session *s, const struct mt_trace *t, const char *dir,
+                       size_t *files_written, char *detail, size_t detail_len);
+
+/* MT_OK when dir is absent or empty (mt_collect would accept it),
+ * MT_ERR_EXISTS when it holds anything or is not a directory. */
+enum mt_err mt_collect_check_dir(const char *dir);
+
 enum mt_color {
 	MT_COLOR_NEVER = 0,
 	MT_COLOR_ALWAYS,

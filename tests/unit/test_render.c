@@ -270,6 +270,25 @@ START_TEST(fixture_trace_renders)
 }
 END_TEST
 
+START_TEST(markdown_containment_per_runtime)
+{
+	struct mt_trace *t = trace_fixture("edge-k8s-containerd-v2", 930);
+	char *md = render(t, 2, MT_COLOR_NEVER, 0);
+
+	ck_assert_ptr_nonnull(strstr(md, "`crictl stop 4f6c1a3b2e9d && crictl rm 4f6c1a3b2e9d`"));
+	ck_assert_ptr_nonnull(strstr(md, "Kubernetes pod"));
+	ck_assert_ptr_null(strstr(md, "docker stop"));
+	free(md);
+	mt_trace_free(t);
+	t = trace_fixture("edge-podman-v2", 810);
+	md = render(t, 2, MT_COLOR_NEVER, 0);
+	ck_assert_ptr_nonnull(strstr(md, "podman stop 4f6c1a3b2e9d && podman rm 4f6c1a3b2e9d"));
+	ck_assert_ptr_nonnull(strstr(md, "The image itself carries the miner"));
+	free(md);
+	mt_trace_free(t);
+}
+END_TEST
+
 START_TEST(not_found_renders)
 {
 	struct mt_trace *t = trace_fixture("docker-v1-dropper", 777);
@@ -314,6 +333,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, json_is_valid_and_exact_bytes_recoverable);
 	tcase_add_test(tc, markdown_table_stays_intact);
 	tcase_add_test(tc, fixture_trace_renders);
+	tcase_add_test(tc, markdown_containment_per_runtime);
 	tcase_add_test(tc, not_found_renders);
 	tcase_add_test(tc, write_errors_are_reported);
 	suite_add_tcase(s, tc);
