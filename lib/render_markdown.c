@@ -9,6 +9,7 @@
 #include <minertrace/minertrace.h>
 
 #include "escape.h"
+#include "trace_model.h"
 #include "util.h"
 
 struct mctx {
@@ -93,8 +94,8 @@ static void process_row(struct mctx *m, const struct mt_trace *t, size_t i)
 	m_raw(m, " | ");
 	m_esc(m, p->comm ? p->comm : "?");
 	m_raw(m, " | ");
-	if (p->user)
-		m_esc(m, p->user);
+	if (mti_shown_user(p))
+		m_esc(m, mti_shown_user(p));
 	else
 		m_fmt(m, "%u", (unsigned)p->uid[0]);
 	m_fmt(m, " | %s | ", mt_role_name(p->role));

@@ -8,6 +8,7 @@
 #include <minertrace/minertrace.h>
 
 #include "escape.h"
+#include "trace_model.h"
 #include "util.h"
 
 #define C_RESET "\033[0m"
@@ -259,8 +260,8 @@ static void process_line(struct tctx *c, const struct mt_trace *t, size_t i)
 	t_color(c, C_RESET);
 	t_pad(c, COL_USER - 1);
 	t_raw(c, " ");
-	if (p->user)
-		t_esc(c, p->user);
+	if (mti_shown_user(p))
+		t_esc(c, mti_shown_user(p));
 	else
 		t_fmt(c, "%u", (unsigned)p->uid[0]);
 	t_pad(c, COL_ROLE - 1);
@@ -565,7 +566,7 @@ static void render_target(struct tctx *c, const struct mt_trace *t)
 	}
 	t_endl(c);
 	if (t->origin.upper_path && t->origin.in_upper) {
-		t_label(c, "  layer file");
+		t_label(c, "  in layer");
 		t_esc(c, t->origin.upper_path);
 		t_endl(c);
 	}
@@ -603,22 +604,31 @@ static void render_verdict(struct tctx *c, const struct mt_trace *t)
 	}
 }
 
+/* Warnings, then notes (code MT_OK): facts worth knowing, nothing failed. */
 static void render_warnings(struct tctx *c, const struct mt_trace *t)
 {
+	int pass;
 	size_t i;
 
-	for (i = 0; i < t->n_warnings; i++) {
-		const struct mt_warning *w = &t->warnings[i];
+	for (pass = 0; pass < 2; pass++) {
+		bool first = true;
 
-		t_label(c, i == 0 ? "Warnings" : "");
-		t_color(c, C_YELLOW);
-		t_esc(c, w->subject);
-		t_color(c, C_RESET);
-		if (w->pid)
-			t_fmt(c, " [%d]", (int)w->pid);
-		t_raw(c, ": ");
-		t_esc(c, w->message);
-		t_endl(c);
+		for (i = 0; i < t->n_warnings; i++) {
+			const struct mt_warning *w = &t->warnings[i];
+
+			if ((w->code == MT_OK) != (pass == 1))
+				continue;
+			t_label(c, first ? (pass ? "Notes" : "Warnings") : "");
+			first = false;
+			t_color(c, pass ? C_DIM : C_YELLOW);
+			t_esc(c, w->subject);
+			t_color(c, C_RESET);
+			if (w->pid)
+				t_fmt(c, " [%d]", (int)w->pid);
+			t_raw(c, ": ");
+			t_esc(c, w->message);
+			t_endl(c);
+		}
 	}
 }
 

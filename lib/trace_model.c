@@ -251,6 +251,13 @@ enum mt_err mti_add_signal(struct mt_verdict *v, const char *id, const char *fmt
 	return MT_OK;
 }
 
+const char *mti_shown_user(const struct mt_process *p)
+{
+	if (!p->user || (p->uid[0] != 0 && (p->container_index >= 0 || p->n_nspid > 1)))
+		return NULL;
+	return p->user;
+}
+
 void mt_trace_free(struct mt_trace *t)
 {
 	size_t i;

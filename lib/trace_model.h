@@ -26,6 +26,10 @@ void mti_origin_clear(struct mt_origin *o);
 void mti_preload_clear(struct mt_preload_report *r);
 enum mt_err mti_preload_copy(const struct mt_preload_report *src, struct mt_preload_report *dst);
 
+/* The host user name worth showing for p: NULL inside a container, where a
+ * host name means nothing (except root). */
+const char *mti_shown_user(const struct mt_process *p);
+
 /* Appends a signal to the verdict. */
 enum mt_err mti_add_signal(struct mt_verdict *v, const char *id, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
