@@ -20,8 +20,10 @@ enum format {
 
 struct cli {
 	struct mt_options opts;
+	struct mt_scan_options scan;
 	enum format format;
 	int color; /* -1 auto, 0 never, 1 always */
+	bool scan_mode;
 	const char *pid_arg;
 	const char *collect_dir;
 };
@@ -31,8 +33,13 @@ enum {
 	OPT_NO_ENGINE,
 	OPT_NO_HASH,
 	OPT_HASH,
-	OPT_COLLECT,
 	OPT_FORMAT,
+	OPT_COLLECT,
+	OPT_INTERVAL,
+	OPT_MIN_SCORE,
+	OPT_TOP,
+	OPT_SIGNATURES,
+	OPT_NO_PROBE,
 };
 
 static const struct option long_options[] = {
@@ -44,8 +51,13 @@ static const struct option long_options[] = {
     {"no-engine", no_argument, NULL, OPT_NO_ENGINE},
     {"timeout", required_argument, NULL, 't'},
     {"hash", required_argument, NULL, OPT_HASH},
-    {"collect", required_argument, NULL, OPT_COLLECT},
     {"no-hash", no_argument, NULL, OPT_NO_HASH},
+    {"collect", required_argument, NULL, OPT_COLLECT},
+    {"interval", required_argument, NULL, OPT_INTERVAL},
+    {"min-score", required_argument, NULL, OPT_MIN_SCORE},
+    {"top", required_argument, NULL, OPT_TOP},
+    {"signatures", required_argument, NULL, OPT_SIGNATURES},
+    {"no-probe", no_argument, NULL, OPT_NO_PROBE},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -55,10 +67,13 @@ static void usage(FILE *out)
 {
 	fputs(
 	    "Usage: minertrace [OPTIONS] PID\n"
+	    "       minertrace scan [OPTIONS]\n"
 	    "\n"
 	    "Trace a process to its container, image and entry point: walks the PID's\n"
 	    "ancestors in /proc, resolves their cgroups to containers, asks the container\n"
 	    "engine about them and tells where the binary came from and how it got in.\n"
+	    "'scan' samples every process's CPU, scores each on miner signals and traces\n"
+	    "the suspicious ones.\n"
 	    "\n"
 	    "Options:\n"
 	    "  -j, --json               print one JSON document (same as --format=json)\n"
@@ -77,13 +92,21 @@ static void usage(FILE *out)
 	    "  -h, --help               show this help and exit\n"
 	    "  -V, --version            show the version and exit\n"
 	    "\n"
+	    "Scan options:\n"
+	    "      --interval=SECONDS   CPU sampling interval (default 1)\n"
+	    "      --min-score=N        report processes scoring N or more, 0-100 (default 40)\n"
+	    "      --top=N              report at most N processes (default: all)\n"
+	    "      --signatures=FILE    more miner names, arguments, algorithms, pool ports\n"
+	    "      --no-probe           do not probe every PID for processes hidden from /proc\n"
+	    "\n"
 	    "Exit status:\n"
-	    "  0  traced\n"
+	    "  0  traced; scan: nothing suspicious\n"
 	    "  1  no such PID, or it exited or was reused during the trace\n"
 	    "  2  usage error\n"
 	    "  3  the report could not be written\n"
 	    "  4  minertrace could not run (out of memory, unreadable proc root,\n"
 	    "     evidence not collected)\n"
+	    "  5  scan: suspicious processes found\n"
 	    "\n"
 	    "See minertrace(1).\n",
 	    out);
@@ -103,8 +126,8 @@ static int usage_error(const char *fmt, ...)
 	return MT_EXIT_USAGE;
 }
 
-/* Parses a PID: digits only, 1..4194304. */
-static bool parse_pid(const char *s, pid_t *out)
+/* Parses a decimal number in [min, max] (digits only). */
+static bool parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
 {
 	unsigned long v;
 	char *end;
@@ -113,23 +136,23 @@ static bool parse_pid(const char *s, pid_t *out)
 		return false;
 	errno = 0;
 	v = strtoul(s, &end, 10);
-	if (errno || *end || v < 1 || v > 4194304)
+	if (errno || *end || v < min || v > max)
 		return false;
-	*out = (pid_t)v;
+	*out = v;
 	return true;
 }
 
-/* Parses seconds like "2" or "0.5" into ms, 50 ms .. 10 min. */
-static bool parse_seconds(const char *s, long *ms)
+/* Parses seconds like "2" or "0.5" within [min, max]. */
+static bool parse_seconds(const char *s, double min, double max, double *out)
 {
 	double v;
 	char *end;
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || end == s || *end || !(v >= 0.05 && v <= 600))
+	if (errno || end == s || *end || !(v >= min && v <= max))
 		return false;
-	*ms = (long)(v * 1000.0);
+	*out = v;
 	return true;
 }
 
@@ -151,97 +174,147 @@ static unsigned terminal_width(void)
 	return ws.ws_col;
 }
 
+static int parse_format(struct cli *cli, const char *arg)
+{
+	if (strcmp(arg, "text") == 0)
+		cli->format = FORMAT_TEXT;
+	else if (strcmp(arg, "json") == 0)
+		cli->format = FORMAT_JSON;
+	else if (strcmp(arg, "markdown") == 0 || strcmp(arg, "md") == 0)
+		cli->format = FORMAT_MARKDOWN;
+	else
+		return usage_error("--format: unknown format '%s' (text, json, markdown)", arg);
+	return -1;
+}
+
+static int parse_hash(struct cli *cli, const char *arg)
+{
+	if (strcmp(arg, "container") == 0)
+		cli->opts.hash = MT_HASH_CONTAINER;
+	else if (strcmp(arg, "all") == 0)
+		cli->opts.hash = MT_HASH_ALL;
+	else if (strcmp(arg, "target") == 0)
+		cli->opts.hash = MT_HASH_TARGET;
+	else if (strcmp(arg, "none") == 0)
+		cli->opts.hash = MT_HASH_NONE;
+	else
+		return usage_error("--hash: expected container, all, target or none, not '%s'",
+		                   arg);
+	return -1;
+}
+
+/* One option; returns -1 to go on, or an exit status. */
+static int parse_option(struct cli *cli, int c, char **argv)
+{
+	unsigned long n;
+	double secs;
+
+	switch (c) {
+	case 'j':
+		cli->format = FORMAT_JSON;
+		return -1;
+	case OPT_FORMAT:
+		return parse_format(cli, optarg);
+	case OPT_COLOR:
+		if (strcmp(optarg, "auto") == 0)
+			cli->color = -1;
+		else if (strcmp(optarg, "always") == 0)
+			cli->color = 1;
+		else if (strcmp(optarg, "never") == 0)
+			cli->color = 0;
+		else
+			return usage_error("--color: expected auto, always or never, not '%s'",
+			                   optarg);
+		return -1;
+	case 'p':
+		cli->opts.proc_root = optarg;
+		return -1;
+	case 'H':
+		cli->opts.engine_endpoint = optarg;
+		return -1;
+	case OPT_NO_ENGINE:
+		cli->opts.no_engine = true;
+		return -1;
+	case 't':
+		if (!parse_seconds(optarg, 0.05, 600, &secs))
+			return usage_error(
+			    "--timeout: '%s' is not a number of seconds between 0.05 "
+			    "and 600",
+			    optarg);
+		cli->opts.engine_timeout_ms = (long)(secs * 1000.0);
+		return -1;
+	case OPT_HASH:
+		return parse_hash(cli, optarg);
+	case OPT_NO_HASH:
+		cli->opts.hash = MT_HASH_NONE;
+		return -1;
+	case OPT_COLLECT:
+		cli->collect_dir = optarg;
+		return -1;
+	case OPT_INTERVAL:
+		if (!parse_seconds(optarg, 0, 3600, &cli->scan.interval_s))
+			return usage_error(
+			    "--interval: '%s' is not a number of seconds between 0 and "
+			    "3600",
+			    optarg);
+		return -1;
+	case OPT_MIN_SCORE:
+		if (!parse_uint(optarg, 0, 100, &n))
+			return usage_error("--min-score: '%s' is not a score from 0 to 100",
+			                   optarg);
+		cli->scan.min_score = (int)n;
+		return -1;
+	case OPT_TOP:
+		if (!parse_uint(optarg, 1, 100000, &n))
+			return usage_error("--top: '%s' is not a count from 1 to 100000", optarg);
+		cli->scan.top = n;
+		return -1;
+	case OPT_SIGNATURES:
+		cli->scan.signatures_file = optarg;
+		return -1;
+	case OPT_NO_PROBE:
+		cli->scan.no_hidden_probe = true;
+		return -1;
+	case 'h':
+		usage(stdout);
+		return fflush(stdout) == 0 && !ferror(stdout) ? MT_EXIT_OK : MT_EXIT_OUTPUT;
+	case 'V':
+		printf("minertrace %s\n", MT_VERSION);
+		return fflush(stdout) == 0 && !ferror(stdout) ? MT_EXIT_OK : MT_EXIT_OUTPUT;
+	case ':':
+		return usage_error("option '%s' needs a value", argv[optind - 1]);
+	default:
+		if (optopt >= '0' && optopt <= '9')
+			return usage_error("'%s' is not a valid PID (1-4194304)", argv[optind - 1]);
+		return usage_error("unknown option '%s'", argv[optind - 1]);
+	}
+}
+
 /* Returns -1 to go on, or an exit status. */
 static int parse_args(int argc, char **argv, struct cli *cli)
 {
-	int c;
+	int c, rc;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jp:H:t:hV", long_options, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			cli->format = FORMAT_JSON;
-			break;
-		case OPT_FORMAT:
-			if (strcmp(optarg, "text") == 0)
-				cli->format = FORMAT_TEXT;
-			else if (strcmp(optarg, "json") == 0)
-				cli->format = FORMAT_JSON;
-			else if (strcmp(optarg, "markdown") == 0 || strcmp(optarg, "md") == 0)
-				cli->format = FORMAT_MARKDOWN;
-			else
-				return usage_error(
-				    "--format: unknown format '%s' (text, json, markdown)", optarg);
-			break;
-		case OPT_COLOR:
-			if (strcmp(optarg, "auto") == 0)
-				cli->color = -1;
-			else if (strcmp(optarg, "always") == 0)
-				cli->color = 1;
-			else if (strcmp(optarg, "never") == 0)
-				cli->color = 0;
-			else
-				return usage_error(
-				    "--color: expected auto, always or never, not '%s'", optarg);
-			break;
-		case 'p':
-			cli->opts.proc_root = optarg;
-			break;
-		case 'H':
-			cli->opts.engine_endpoint = optarg;
-			break;
-		case OPT_NO_ENGINE:
-			cli->opts.no_engine = true;
-			break;
-		case 't':
-			if (!parse_seconds(optarg, &cli->opts.engine_timeout_ms))
-				return usage_error("--timeout: '%s' is not a number of seconds "
-				                   "between 0.05 and 600",
-				                   optarg);
-			break;
-		case OPT_COLLECT:
-			cli->collect_dir = optarg;
-			break;
-		case OPT_NO_HASH:
-			cli->opts.hash = MT_HASH_NONE;
-			break;
-		case OPT_HASH:
-			if (strcmp(optarg, "container") == 0)
-				cli->opts.hash = MT_HASH_CONTAINER;
-			else if (strcmp(optarg, "all") == 0)
-				cli->opts.hash = MT_HASH_ALL;
-			else if (strcmp(optarg, "target") == 0)
-				cli->opts.hash = MT_HASH_TARGET;
-			else if (strcmp(optarg, "none") == 0)
-				cli->opts.hash = MT_HASH_NONE;
-			else
-				return usage_error(
-				    "--hash: expected container, all, target or none, "
-				    "not '%s'",
-				    optarg);
-			break;
-		case 'h':
-			usage(stdout);
-			return fflush(stdout) == 0 && !ferror(stdout) ? MT_EXIT_OK : MT_EXIT_OUTPUT;
-		case 'V':
-			printf("minertrace %s\n", MT_VERSION);
-			return fflush(stdout) == 0 && !ferror(stdout) ? MT_EXIT_OK : MT_EXIT_OUTPUT;
-		case ':':
-			return usage_error("option '%s' needs a value", argv[optind - 1]);
-		default:
-			if (optopt >= '0' && optopt <= '9')
-				return usage_error("'%s' is not a valid PID (1-4194304)",
-				                   argv[optind - 1]);
-			return usage_error("unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	while ((c = getopt_long(argc, argv, ":jp:H:t:hV", long_options, NULL)) != -1)
+		if ((rc = parse_option(cli, c, argv)) >= 0)
+			return rc;
 	if (optind >= argc) {
 		usage(stderr);
 		return MT_EXIT_USAGE;
 	}
-	if (optind + 1 < argc)
-		return usage_error("one PID at a time ('%s' is extra)", argv[optind + 1]);
-	cli->pid_arg = argv[optind];
+	if (strcmp(argv[optind], "scan") == 0) {
+		cli->scan_mode = true;
+		if (optind + 1 < argc)
+			return usage_error("scan takes no PID ('%s' is extra)", argv[optind + 1]);
+		if (cli->collect_dir)
+			return usage_error(
+			    "--collect needs a PID: run it on a finding of the scan");
+	} else {
+		if (optind + 1 < argc)
+			return usage_error("one PID at a time ('%s' is extra)", argv[optind + 1]);
+		cli->pid_arg = argv[optind];
+	}
 	if (!cli->opts.engine_endpoint) {
 		const char *env = getenv("DOCKER_HOST");
 
@@ -251,21 +324,20 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	return -1;
 }
 
-/* Writes the report; returns an exit status. */
-static int render(const struct cli *cli, const struct mt_trace *trace)
+static void render_options(const struct cli *cli, struct mt_render_options *ro)
 {
-	struct mt_render_options ro = {MT_COLOR_NEVER, 0, true};
-	enum mt_err err;
-
+	ro->color = MT_COLOR_NEVER;
+	ro->width = 0;
+	ro->pretty = true;
 	if (cli->format == FORMAT_TEXT) {
-		ro.color = use_color(cli) ? MT_COLOR_ALWAYS : MT_COLOR_NEVER;
-		ro.width = terminal_width();
-		err = mt_render_text(trace, &ro, stdout);
-	} else if (cli->format == FORMAT_JSON) {
-		err = mt_render_json(trace, &ro, stdout);
-	} else {
-		err = mt_render_markdown(trace, &ro, stdout);
+		ro->color = use_color(cli) ? MT_COLOR_ALWAYS : MT_COLOR_NEVER;
+		ro->width = terminal_width();
 	}
+}
+
+/* Ends a rendering: flushes stdout and maps failures to an exit status. */
+static int finish_output(enum mt_err err)
+{
 	if (fflush(stdout) != 0 || ferror(stdout))
 		err = MT_ERR_IO;
 	if (err) {
@@ -276,23 +348,115 @@ static int render(const struct cli *cli, const struct mt_trace *trace)
 	return MT_EXIT_OK;
 }
 
+static void progress(double done, void *user)
+{
+	const struct cli *cli = user;
+
+	if (done > 1)
+		done = 1;
+	fprintf(stderr, "\rminertrace: sampling CPU for %.1f s ... %3.0f%%", cli->scan.interval_s,
+	        done * 100.0);
+	fflush(stderr);
+}
+
+static int run_scan(struct cli *cli, struct mt_session *session)
+{
+	struct mt_render_options ro;
+	struct mt_scan *scan = NULL;
+	char detail[256];
+	enum mt_err err;
+	bool show_progress = isatty(STDERR_FILENO);
+	int rc;
+
+	if (show_progress) {
+		cli->scan.progress = progress;
+		cli->scan.progress_user = cli;
+	}
+	err = mt_scan_run(session, &cli->scan, &scan, detail, sizeof(detail));
+	if (show_progress)
+		fputs("\r\033[K", stderr);
+	if (err) {
+		fprintf(stderr, "minertrace: scan: %s\n", detail[0] ? detail : mt_strerror(err));
+		return err == MT_ERR_INVALID_ARG ? MT_EXIT_USAGE : MT_EXIT_FAILURE;
+	}
+	render_options(cli, &ro);
+	if (cli->format == FORMAT_TEXT)
+		err = mt_render_scan_text(scan, &ro, stdout);
+	else if (cli->format == FORMAT_JSON)
+		err = mt_render_scan_json(scan, &ro, stdout);
+	else
+		err = mt_render_scan_markdown(scan, &ro, stdout);
+	rc = finish_output(err);
+	if (rc == MT_EXIT_OK && scan->n_findings)
+		rc = MT_EXIT_SUSPICIOUS;
+	mt_scan_free(scan);
+	return rc;
+}
+
+static int run_trace(struct cli *cli, struct mt_session *session, pid_t pid)
+{
+	struct mt_render_options ro;
+	struct mt_trace *trace = NULL;
+	char detail[256];
+	enum mt_err err;
+	int rc;
+
+	err = mt_trace_pid(session, pid, &trace);
+	if (err) {
+		fprintf(stderr, "minertrace: PID %d: %s\n", (int)pid, mt_strerror(err));
+		return MT_EXIT_FAILURE;
+	}
+	if (trace->status == MT_TRACE_NOT_FOUND && cli->format == FORMAT_TEXT) {
+		fprintf(stderr, "minertrace: PID %d: no such process\n", (int)pid);
+		mt_trace_free(trace);
+		return MT_EXIT_NO_PROCESS;
+	}
+	render_options(cli, &ro);
+	if (cli->format == FORMAT_TEXT)
+		err = mt_render_text(trace, &ro, stdout);
+	else if (cli->format == FORMAT_JSON)
+		err = mt_render_json(trace, &ro, stdout);
+	else
+		err = mt_render_markdown(trace, &ro, stdout);
+	rc = finish_output(err);
+	if (rc == MT_EXIT_OK && trace->status != MT_TRACE_COMPLETE)
+		rc = MT_EXIT_NO_PROCESS;
+	if (cli->collect_dir && trace->chain_len) {
+		size_t files = 0;
+
+		err = mt_collect(session, trace, cli->collect_dir, &files, detail, sizeof(detail));
+		if (err) {
+			fprintf(stderr, "minertrace: --collect: %s\n",
+			        detail[0] ? detail : mt_strerror(err));
+			rc = MT_EXIT_FAILURE;
+		} else {
+			fprintf(stderr,
+			        "minertrace: evidence of PID %d in %s: %zu files, see "
+			        "MANIFEST.sha256\n",
+			        (int)pid, cli->collect_dir, files);
+		}
+	}
+	mt_trace_free(trace);
+	return rc;
+}
+
 int mt_cli_main(int argc, char **argv)
 {
 	struct cli cli;
 	struct mt_session *session = NULL;
-	struct mt_trace *trace = NULL;
 	char detail[256];
+	unsigned long pid = 0;
 	enum mt_err err;
-	pid_t pid;
 	int rc;
 
 	memset(&cli, 0, sizeof(cli));
 	mt_options_init(&cli.opts);
+	mt_scan_options_init(&cli.scan);
 	cli.color = -1;
 	rc = parse_args(argc, argv, &cli);
 	if (rc >= 0)
 		return rc;
-	if (!parse_pid(cli.pid_arg, &pid))
+	if (!cli.scan_mode && !parse_uint(cli.pid_arg, 1, 4194304, &pid))
 		return usage_error("'%s' is not a valid PID (1-4194304)", cli.pid_arg);
 	if (cli.collect_dir && mt_collect_check_dir(cli.collect_dir) != MT_OK) {
 		fprintf(stderr, "minertrace: --collect %s: not an empty directory\n",
@@ -304,36 +468,7 @@ int mt_cli_main(int argc, char **argv)
 		fprintf(stderr, "minertrace: %s\n", detail[0] ? detail : mt_strerror(err));
 		return MT_EXIT_FAILURE;
 	}
-	err = mt_trace_pid(session, pid, &trace);
-	if (err) {
-		fprintf(stderr, "minertrace: PID %d: %s\n", (int)pid, mt_strerror(err));
-		mt_session_free(session);
-		return MT_EXIT_FAILURE;
-	}
-	if (trace->status == MT_TRACE_NOT_FOUND && cli.format == FORMAT_TEXT) {
-		fprintf(stderr, "minertrace: PID %d: no such process\n", (int)pid);
-		rc = MT_EXIT_NO_PROCESS;
-	} else {
-		rc = render(&cli, trace);
-		if (rc == MT_EXIT_OK && trace->status != MT_TRACE_COMPLETE)
-			rc = MT_EXIT_NO_PROCESS;
-	}
-	if (cli.collect_dir && trace->chain_len) {
-		size_t files = 0;
-
-		err = mt_collect(session, trace, cli.collect_dir, &files, detail, sizeof(detail));
-		if (err) {
-			fprintf(stderr, "minertrace: --collect: %s\n",
-			        detail[0] ? detail : mt_strerror(err));
-			rc = MT_EXIT_FAILURE;
-		} else {
-			fprintf(stderr,
-			        "minertrace: evidence of PID %d in %s: %zu files, see "
-			        "MANIFEST.sha256\n",
-			        (int)pid, cli.collect_dir, files);
-		}
-	}
-	mt_trace_free(trace);
+	rc = cli.scan_mode ? run_scan(&cli, session) : run_trace(&cli, session, (pid_t)pid);
 	mt_session_free(session);
 	return rc;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes docs/minertrace.schema.json, the JSON Schema of `minertrace --json`
-(schema "minertrace/1") and of each element of `minertrace scan --json`.
+(schema "minertrace/1", the root) and of `minertrace scan --json` (schema
+"minertrace-scan/1", in $defs/scan).
 
 The schema is strict (additionalProperties: false) so that any change to the
 output shows up in the tests; a field that may hold bytes that are not UTF-8
@@ -132,6 +133,18 @@ TRACE = obj({
     "chain": arr(PROCESS), "containers": arr(CONTAINER), "origin": ORIGIN, "entry": ENTRY,
     "verdict": VERDICT, "engine": ENGINE, "warnings": arr(WARNING)})
 
+SCAN = obj({
+    "schema": {"const": "minertrace-scan/1"}, "evidence": EVIDENCE, "interval_seconds": NUM,
+    "min_score": INT, "cpus": INT, "processes": INT, "candidates": INT, "traced": INT,
+    "containers": INT, "engine_requests": INT, "scan_ms": NUM,
+    "host": obj({"ld_so_preload": NS, "hidden_pids": arr(INT)}),
+    "findings": arr(obj({
+        "rank": INT, "pid": INT, "ppid": INT, "comm": NS, "score": INT,
+        "cpu": obj({"core_percent": NUM, "host_percent": NUM}, b64=False), "hidden": BOOL,
+        "signals": arr(obj({"id": S, "detail": S, "points": INT})),
+        "trace": nullable({"$ref": "#/$defs/trace"})})),
+    "warnings": arr(WARNING)})
+
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://minertrace.invalid/minertrace.schema.json",
@@ -139,7 +152,7 @@ SCHEMA = {
     "description": "One document per traced PID, as printed by `minertrace --json PID`. Every "
                    "string that is not valid UTF-8 is shown with \\xNN escapes and has a sibling "
                    "<name>_base64 holding its exact bytes. Field meanings: docs/json.md.",
-    "$defs": {"trace": TRACE},
+    "$defs": {"trace": TRACE, "scan": SCAN},
     "$ref": "#/$defs/trace",
 }
 

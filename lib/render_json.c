@@ -513,9 +513,9 @@ static void add_container(struct mti_json *j, cJSON *arr, const struct mt_trace 
 	add_engine_container(j, x, t, ec);
 }
 
-static void add_evidence(struct mti_json *j, cJSON *root, const struct mt_trace *t)
+static void add_evidence(struct mti_json *j, cJSON *root, const struct mt_evidence *ev,
+                         const struct mt_warning *warnings, size_t n_warnings)
 {
-	const struct mt_evidence *ev = &t->evidence;
 	cJSON *x = add_object(j, root, "evidence"), *pl, *un;
 	size_t i;
 
@@ -538,8 +538,8 @@ static void add_evidence(struct mti_json *j, cJSON *root, const struct mt_trace 
 	         ev->preload.n_unexpected_libs);
 	mti_json_add_bytes(j, pl, "note", ev->preload.note);
 	un = add_array(j, x, "unreadable");
-	for (i = 0; i < t->n_warnings; i++) {
-		const struct mt_warning *w = &t->warnings[i];
+	for (i = 0; i < n_warnings; i++) {
+		const struct mt_warning *w = &warnings[i];
 		cJSON *u;
 
 		if (w->code != MT_ERR_PERMISSION && w->code != MT_ERR_IO &&
@@ -552,6 +552,25 @@ static void add_evidence(struct mti_json *j, cJSON *root, const struct mt_trace 
 			add_null(j, u, "pid");
 		mti_json_add_bytes(j, u, "what", w->subject);
 		mti_json_add_bytes(j, u, "why", w->message);
+	}
+}
+
+static void add_warnings(struct mti_json *j, cJSON *root, const struct mt_warning *warnings,
+                         size_t n)
+{
+	cJSON *arr = add_array(j, root, "warnings");
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		cJSON *w = push_object(j, arr);
+
+		mti_json_add_bytes(j, w, "code", mt_err_name(warnings[i].code));
+		if (warnings[i].pid)
+			mti_json_add_number(j, w, "pid", warnings[i].pid);
+		else
+			add_null(j, w, "pid");
+		mti_json_add_bytes(j, w, "subject", warnings[i].subject);
+		mti_json_add_bytes(j, w, "message", warnings[i].message);
 	}
 }
 
@@ -629,7 +648,7 @@ cJSON *mti_json_trace(const struct mt_trace *t)
 	if (!root)
 		return NULL;
 	mti_json_add_bytes(&j, root, "schema", MT_SCHEMA);
-	add_evidence(&j, root, t);
+	add_evidence(&j, root, &t->evidence, t->warnings, t->n_warnings);
 	x = add_object(&j, root, "target");
 	mti_json_add_number(&j, x, "pid", t->target_pid);
 	mti_json_add_bytes(&j, x, "status", mt_status_name(t->status));
@@ -649,18 +668,7 @@ cJSON *mti_json_trace(const struct mt_trace *t)
 	mti_json_add_bytes(&j, x, "api_version", t->engine.api_version);
 	mti_json_add_bytes(&j, x, "engine_version", t->engine.engine_version);
 	mti_json_add_number(&j, x, "requests", t->engine.requests);
-	arr = add_array(&j, root, "warnings");
-	for (i = 0; i < t->n_warnings; i++) {
-		cJSON *w = push_object(&j, arr);
-
-		mti_json_add_bytes(&j, w, "code", mt_err_name(t->warnings[i].code));
-		if (t->warnings[i].pid)
-			mti_json_add_number(&j, w, "pid", t->warnings[i].pid);
-		else
-			add_null(&j, w, "pid");
-		mti_json_add_bytes(&j, w, "subject", t->warnings[i].subject);
-		mti_json_add_bytes(&j, w, "message", t->warnings[i].message);
-	}
+	add_warnings(&j, root, t->warnings, t->n_warnings);
 	if (j.err) {
 		cJSON_Delete(root);
 		return NULL;
@@ -686,6 +694,91 @@ enum mt_err mti_json_print(const cJSON *tree, bool pretty, FILE *out)
 enum mt_err mt_render_json(const struct mt_trace *t, const struct mt_render_options *ro, FILE *out)
 {
 	cJSON *root = mti_json_trace(t);
+	enum mt_err err;
+
+	if (!root)
+		return MT_ERR_NOMEM;
+	err = mti_json_print(root, ro ? ro->pretty : true, out);
+	cJSON_Delete(root);
+	return err;
+}
+
+/* The scan document (schema minertrace-scan/1): the scan's facts and, for
+ * every finding, its score, signals and whole trace. */
+static cJSON *json_scan(const struct mt_scan *scan)
+{
+	struct mti_json j = {MT_OK};
+	cJSON *root = cJSON_CreateObject(), *x, *arr;
+	size_t i, k;
+
+	if (!root)
+		return NULL;
+	mti_json_add_bytes(&j, root, "schema", MT_SCAN_SCHEMA);
+	add_evidence(&j, root, &scan->evidence, scan->warnings, scan->n_warnings);
+	mti_json_add_number(&j, root, "interval_seconds", scan->interval_s);
+	mti_json_add_number(&j, root, "min_score", scan->min_score);
+	mti_json_add_number(&j, root, "cpus", scan->cpus);
+	mti_json_add_number(&j, root, "processes", (double)scan->processes);
+	mti_json_add_number(&j, root, "candidates", (double)scan->candidates);
+	mti_json_add_number(&j, root, "traced", (double)scan->traced);
+	mti_json_add_number(&j, root, "containers", (double)scan->containers);
+	mti_json_add_number(&j, root, "engine_requests", scan->engine_requests);
+	mti_json_add_number(&j, root, "scan_ms", scan->scan_ms);
+	x = add_object(&j, root, "host");
+	mti_json_add_bytes(&j, x, "ld_so_preload", scan->host_preload);
+	arr = add_array(&j, x, "hidden_pids");
+	for (i = 0; i < scan->n_hidden && !j.err; i++) {
+		cJSON *n = cJSON_CreateNumber(scan->hidden[i]);
+
+		if (!n || !cJSON_AddItemToArray(arr, n)) {
+			cJSON_Delete(n);
+			j.err = MT_ERR_NOMEM;
+		}
+	}
+	arr = add_array(&j, root, "findings");
+	for (i = 0; i < scan->n_findings && !j.err; i++) {
+		const struct mt_finding *f = &scan->findings[i];
+		cJSON *o = push_object(&j, arr), *cpu, *sigs, *tr;
+
+		mti_json_add_number(&j, o, "rank", (double)(i + 1));
+		mti_json_add_number(&j, o, "pid", f->pid);
+		mti_json_add_number(&j, o, "ppid", f->ppid);
+		mti_json_add_bytes(&j, o, "comm", f->comm);
+		mti_json_add_number(&j, o, "score", f->score);
+		cpu = add_object(&j, o, "cpu");
+		mti_json_add_number(&j, cpu, "core_percent", f->cpu_core_percent);
+		mti_json_add_number(&j, cpu, "host_percent", f->cpu_host_percent);
+		mti_json_add_bool(&j, o, "hidden", f->hidden);
+		sigs = add_array(&j, o, "signals");
+		for (k = 0; k < f->n_signals; k++) {
+			cJSON *s = push_object(&j, sigs);
+
+			mti_json_add_bytes(&j, s, "id", f->signals[k].id);
+			mti_json_add_bytes(&j, s, "detail", f->signals[k].detail);
+			mti_json_add_number(&j, s, "points", f->signals[k].points);
+		}
+		if (!f->trace) {
+			add_null(&j, o, "trace");
+			continue;
+		}
+		tr = mti_json_trace(f->trace);
+		if (!tr || !cJSON_AddItemToObject(o, "trace", tr)) {
+			cJSON_Delete(tr);
+			j.err = MT_ERR_NOMEM;
+		}
+	}
+	add_warnings(&j, root, scan->warnings, scan->n_warnings);
+	if (j.err) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	return root;
+}
+
+enum mt_err mt_render_scan_json(const struct mt_scan *scan, const struct mt_render_options *ro,
+                                FILE *out)
+{
+	cJSON *root = json_scan(scan);
 	enum mt_err err;
 
 	if (!root)

@@ -482,3 +482,80 @@ out:
 		m.err = MT_ERR_IO;
 	return m.err;
 }
+
+enum mt_err mt_render_scan_markdown(const struct mt_scan *scan, const struct mt_render_options *ro,
+                                    FILE *out)
+{
+	struct mctx m = {out, {NULL, 0, 0}, MT_OK};
+	char when[40], shortid[16];
+	size_t i, k;
+
+	m_fmt(&m, "## minertrace scan\n\nCollected %s on host ",
+	      mti_format_utc_ms(scan->evidence.collected_at_ms, when, sizeof(when)));
+	m_code(&m, scan->evidence.hostname ? scan->evidence.hostname : "?");
+	m_fmt(&m,
+	      " by minertrace %s: CPU sampled over %.1f s, %zu processes, %zu with a signal, "
+	      "%zu traced.\n\n",
+	      MT_VERSION, scan->interval_s, scan->processes, scan->candidates, scan->traced);
+	if (!scan->n_findings) {
+		m_fmt(&m, "**Nothing scores %d or more.**\n", scan->min_score);
+	} else {
+		m_fmt(
+		    &m,
+		    "**%zu suspicious process%s** (score %d or more):\n\n"
+		    "| Rank | Score | PID | Name | CPU %% of a core | Container | Image | Signals "
+		    "|\n|---:|---:|---:|---|---:|---|---|---|\n",
+		    scan->n_findings, scan->n_findings == 1 ? "" : "es", scan->min_score);
+	}
+	for (i = 0; i < scan->n_findings; i++) {
+		const struct mt_finding *f = &scan->findings[i];
+		const struct mt_trace *t = f->trace;
+		const struct mt_container *c = t && t->chain_len && t->chain[0].container_index >= 0
+		                                   ? &t->containers[t->chain[0].container_index]
+		                                   : NULL;
+
+		m_fmt(&m, "| %zu | %d | %d | ", i + 1, f->score, (int)f->pid);
+		m_esc(&m, f->comm);
+		m_fmt(&m, " | %.1f | %s | ", f->cpu_core_percent,
+		      c ? mt_short_id(c->id, shortid, sizeof(shortid)) : "host");
+		if (c && c->engine && c->engine->image_ref)
+			m_code(&m, c->engine->image_ref);
+		m_raw(&m, " | ");
+		for (k = 0; k < f->n_signals; k++) {
+			m_raw(&m, k ? ", " : "");
+			m_esc(&m, f->signals[k].id);
+		}
+		m_raw(&m, " |\n");
+	}
+	if (scan->host_preload || scan->n_hidden) {
+		m_raw(&m, "\n**Userland rootkit on the host**:");
+		if (scan->host_preload) {
+			m_raw(&m, " /etc/ld.so.preload lists ");
+			m_code(&m, scan->host_preload);
+			m_raw(&m, ";");
+		}
+		if (scan->n_hidden) {
+			m_fmt(&m, " %zu process%s hidden from the /proc listing:", scan->n_hidden,
+			      scan->n_hidden == 1 ? "" : "es");
+			for (k = 0; k < scan->n_hidden && k < 64; k++)
+				m_fmt(&m, " %d", (int)scan->hidden[k]);
+		}
+		m_raw(&m, "\n");
+	}
+	m_raw(&m, "\n");
+	if (!m.err && m.b.data && fwrite(m.b.data, 1, m.b.len, out) != m.b.len)
+		m.err = MT_ERR_IO;
+	mti_buf_free(&m.b);
+	/* then each finding's own section */
+	for (i = 0; i < scan->n_findings && !m.err; i++) {
+		if (!scan->findings[i].trace)
+			continue;
+		if (fputs("---\n\n", out) == EOF)
+			m.err = MT_ERR_IO;
+		else
+			m.err = mt_render_markdown(scan->findings[i].trace, ro, out);
+	}
+	if (!m.err && ferror(out))
+		m.err = MT_ERR_IO;
+	return m.err;
+}

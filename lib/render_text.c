@@ -682,3 +682,186 @@ out:
 		c.err = MT_ERR_IO;
 	return c.err;
 }
+
+/* The container and image of a finding, for the scan table. */
+static void finding_place(const struct mt_finding *f, const char **cid, const char **image)
+{
+	const struct mt_trace *t = f->trace;
+	const struct mt_container *c;
+
+	*cid = NULL;
+	*image = NULL;
+	if (!t || !t->chain_len || t->chain[0].container_index < 0)
+		return;
+	c = &t->containers[t->chain[0].container_index];
+	*cid = c->id;
+	if (c->engine)
+		*image = c->engine->image_ref;
+}
+
+static void scan_table(struct tctx *c, const struct mt_scan *scan)
+{
+	size_t i, k;
+
+	t_color(c, C_BOLD);
+	t_raw(c, " SCORE     PID   CPU%  NAME             CONTAINER     IMAGE                      "
+	         "WHY");
+	t_color(c, C_RESET);
+	t_endl(c);
+	for (i = 0; i < scan->n_findings; i++) {
+		const struct mt_finding *f = &scan->findings[i];
+		const char *cid, *image;
+		char shortid[16];
+		struct mti_buf why;
+
+		finding_place(f, &cid, &image);
+		t_color(c, f->score >= 70 ? C_BOLD C_RED : C_YELLOW);
+		t_fmt(c, "%6d", f->score);
+		t_color(c, C_RESET);
+		t_fmt(c, "  %6d %6.1f  ", (int)f->pid, f->cpu_core_percent);
+		t_esc(c, f->comm);
+		t_pad(c, 40);
+		t_raw(c, cid ? mt_short_id(cid, shortid, sizeof(shortid)) : "host");
+		t_pad(c, 54);
+		t_esc(c, image ? image : "-");
+		t_pad(c, 81);
+		mti_buf_init(&why);
+		for (k = 0; k < f->n_signals; k++)
+			mti_buf_printf(&why, "%s%s", k ? ", " : "", f->signals[k].id);
+		t_tail(c, why.data ? why.data : "");
+		mti_buf_free(&why);
+		t_endl_fit(c);
+	}
+}
+
+static void scan_details(struct tctx *c, const struct mt_scan *scan)
+{
+	size_t i, k;
+
+	for (i = 0; i < scan->n_findings; i++) {
+		const struct mt_finding *f = &scan->findings[i];
+		const struct mt_trace *t = f->trace;
+
+		t_endl(c);
+		t_color(c, C_BOLD);
+		t_fmt(c, "#%zu  PID %d ", i + 1, (int)f->pid);
+		t_esc(c, f->comm);
+		t_fmt(c, "  score %d", f->score);
+		t_color(c, C_RESET);
+		t_endl(c);
+		for (k = 0; k < f->n_signals; k++) {
+			t_fmt(c, "    +%-3d ", f->signals[k].points);
+			t_color(c, C_YELLOW);
+			t_raw(c, f->signals[k].id);
+			t_color(c, C_RESET);
+			t_raw(c, ": ");
+			t_esc(c, f->signals[k].detail);
+			t_endl(c);
+		}
+		if (t && t->verdict.summary) {
+			t_raw(c, "    ");
+			t_color(c, C_BOLD);
+			t_raw(c, mt_class_name(t->verdict.classification));
+			t_color(c, C_RESET);
+			t_raw(c, ": ");
+			t_esc(c, t->verdict.summary);
+			t_endl(c);
+		}
+		if (t && t->n_containers && t->containers[0].engine &&
+		    t->chain[0].container_index == 0) {
+			const struct mt_engine_container *ec = t->containers[0].engine;
+
+			t_raw(c, "    container ");
+			t_esc(c, t->containers[0].id);
+			if (ec->name) {
+				t_raw(c, " \"");
+				t_esc(c, ec->name);
+				t_raw(c, "\"");
+			}
+			t_raw(c, ", image ");
+			t_esc(c, ec->image_ref ? ec->image_ref : "?");
+			t_endl(c);
+		}
+		t_fmt(c, "    details: minertrace %d", (int)f->pid);
+		t_endl(c);
+	}
+}
+
+enum mt_err mt_render_scan_text(const struct mt_scan *scan, const struct mt_render_options *ro,
+                                FILE *out)
+{
+	struct tctx c = {
+	    out, ro && ro->color == MT_COLOR_ALWAYS, ro ? ro->width : 0, {NULL, 0, 0}, 0, MT_OK};
+	char when[40];
+	size_t i;
+
+	t_color(&c, C_BOLD);
+	t_fmt(&c, "minertrace %s scan", MT_VERSION);
+	t_color(&c, C_RESET);
+	t_fmt(&c, " \xc2\xb7 %s \xc2\xb7 host ",
+	      mti_format_utc_ms(scan->evidence.collected_at_ms, when, sizeof(when)));
+	t_esc(&c, scan->evidence.hostname ? scan->evidence.hostname : "?");
+	t_fmt(&c, " \xc2\xb7 CPU sampled over %.1f s", scan->interval_s);
+	t_endl(&c);
+	t_fmt(&c, "%zu processes, %zu with a signal, %zu traced: ", scan->processes,
+	      scan->candidates, scan->traced);
+	t_color(&c, scan->n_findings ? C_BOLD C_RED : C_GREEN);
+	if (scan->n_findings)
+		t_fmt(&c, "%zu suspicious (score %d or more)", scan->n_findings, scan->min_score);
+	else
+		t_fmt(&c, "nothing scores %d or more", scan->min_score);
+	t_color(&c, C_RESET);
+	t_endl(&c);
+	if (scan->n_findings) {
+		t_endl(&c);
+		scan_table(&c, scan);
+		scan_details(&c, scan);
+	}
+	if (scan->host_preload || scan->n_hidden) {
+		t_endl(&c);
+		t_label(&c, "Rootkit");
+		t_color(&c, C_RED);
+		if (scan->host_preload) {
+			t_raw(&c, "/etc/ld.so.preload lists ");
+			t_esc(&c, scan->host_preload);
+		}
+		if (scan->n_hidden) {
+			t_fmt(&c, "%s%zu process%s hidden from the /proc listing:",
+			      scan->host_preload ? "; " : "", scan->n_hidden,
+			      scan->n_hidden == 1 ? "" : "es");
+			for (i = 0; i < scan->n_hidden && i < 32; i++)
+				t_fmt(&c, " %d", (int)scan->hidden[i]);
+		}
+		t_color(&c, C_RESET);
+		t_endl(&c);
+	}
+	if (scan->evidence.preload.detected) {
+		t_label(&c, "Preload");
+		t_esc(&c, scan->evidence.preload.note ? scan->evidence.preload.note : "detected");
+		t_endl(&c);
+	}
+	t_endl(&c);
+	t_color(&c, C_DIM);
+	t_fmt(&c,
+	      "Scanned in %.0f ms (the sampling interval excluded); %u engine request%s for %zu "
+	      "container%s.",
+	      scan->scan_ms, scan->engine_requests, scan->engine_requests == 1 ? "" : "s",
+	      scan->containers, scan->containers == 1 ? "" : "s");
+	t_color(&c, C_RESET);
+	t_endl(&c);
+	for (i = 0; i < scan->n_warnings; i++) {
+		const struct mt_warning *w = &scan->warnings[i];
+
+		if (w->code == MT_OK && mti_str_starts(w->subject, "hidden"))
+			continue;
+		t_label(&c, "Note");
+		t_esc(&c, w->subject);
+		t_raw(&c, ": ");
+		t_esc(&c, w->message);
+		t_endl(&c);
+	}
+	mti_buf_free(&c.line);
+	if (!c.err && ferror(out))
+		c.err = MT_ERR_IO;
+	return c.err;
+}

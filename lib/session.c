@@ -181,3 +181,33 @@ enum mt_err mti_session_cgroup_init(struct mt_session *s)
 	}
 	return s->cgroup_err;
 }
+
+enum mt_err mti_evidence_fill(struct mt_session *s, struct mt_evidence *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->collected_at_ms = mti_now_ms();
+	ev->uid = getuid();
+	ev->euid = geteuid();
+	ev->live = s->pfs.live;
+	ev->btime = s->btime;
+	ev->clk_tck = s->clk_tck;
+	if ((s->hostname && !(ev->hostname = mti_strdup(s->hostname))) ||
+	    (s->kernel && !(ev->kernel = mti_strdup(s->kernel))) ||
+	    (s->boot_id && !(ev->boot_id = mti_strdup(s->boot_id))) ||
+	    !(ev->proc_root = mti_strdup(s->pfs.root)) ||
+	    mti_preload_copy(&s->preload, &ev->preload)) {
+		mti_evidence_clear(ev);
+		return MT_ERR_NOMEM;
+	}
+	return MT_OK;
+}
+
+void mti_evidence_clear(struct mt_evidence *ev)
+{
+	free(ev->hostname);
+	free(ev->kernel);
+	free(ev->boot_id);
+	free(ev->proc_root);
+	mti_preload_clear(&ev->preload);
+	memset(ev, 0, sizeof(*ev));
+}

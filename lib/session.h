@@ -37,6 +37,11 @@ struct mt_session {
 /* The user name for uid, loading the table on first use; NULL if unknown. */
 const char *mti_session_user(struct mt_session *s, uid_t uid);
 
+/* Fills ev (zeroed first; free with mti_evidence_clear) with who collects,
+ * when and where. */
+enum mt_err mti_evidence_fill(struct mt_session *s, struct mt_evidence *ev);
+void mti_evidence_clear(struct mt_evidence *ev);
+
 /* Initialises libcgroup once; returns its outcome. */
 enum mt_err mti_session_cgroup_init(struct mt_session *s);
 

@@ -35,19 +35,10 @@
 
 static enum mt_err fill_evidence(struct mt_session *s, struct mt_trace *t)
 {
-	struct mt_evidence *ev = &t->evidence;
+	enum mt_err err = mti_evidence_fill(s, &t->evidence);
 
-	ev->collected_at_ms = mti_now_ms();
-	ev->uid = getuid();
-	ev->euid = geteuid();
-	ev->live = s->pfs.live;
-	ev->btime = s->btime;
-	ev->clk_tck = s->clk_tck;
-	if ((s->hostname && !(ev->hostname = mti_strdup(s->hostname))) ||
-	    (s->kernel && !(ev->kernel = mti_strdup(s->kernel))) ||
-	    (s->boot_id && !(ev->boot_id = mti_strdup(s->boot_id))) ||
-	    !(ev->proc_root = mti_strdup(s->pfs.root)))
-		return MT_ERR_NOMEM;
+	if (err)
+		return err;
 	if (!s->hostname || !s->kernel || !s->boot_id)
 		mti_warn(t, MT_ERR_NOT_FOUND, 0, "host",
 		         "the host name, kernel release or boot ID could not be read from %s/sys",
@@ -55,7 +46,7 @@ static enum mt_err fill_evidence(struct mt_session *s, struct mt_trace *t)
 	if (!s->have_btime)
 		mti_warn(t, MT_ERR_NOT_FOUND, 0, "host",
 		         "no boot time in %s/stat: start times are not known", s->pfs.root);
-	return mti_preload_copy(&s->preload, &ev->preload);
+	return MT_OK;
 }
 
 static bool in_chain(const struct mt_trace *t, pid_t pid)

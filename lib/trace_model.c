@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cgroup_path.h"
+#include "session.h"
 #include "util.h"
 
 void mti_warn(struct mt_trace *t, enum mt_err code, pid_t pid, const char *subject, const char *fmt,
@@ -264,11 +265,7 @@ void mt_trace_free(struct mt_trace *t)
 
 	if (!t)
 		return;
-	free(t->evidence.hostname);
-	free(t->evidence.kernel);
-	free(t->evidence.boot_id);
-	free(t->evidence.proc_root);
-	mti_preload_clear(&t->evidence.preload);
+	mti_evidence_clear(&t->evidence);
 	for (i = 0; i < t->chain_len; i++)
 		mti_process_clear(&t->chain[i]);
 	free(t->chain);

@@ -12,7 +12,7 @@ packages=(
 	# sanitizers, fuzzing, leak checks, static analysis
 	clang libclang-rt-14-dev valgrind cppcheck clang-tidy
 	# benchmarks
-	psmisc hyperfine
+	psmisc hyperfine bc time
 )
 
 missing=()

@@ -63,7 +63,9 @@ grep -q $'\033' "$MT_TMP/out" && fail "colour in JSON"
 
 # Every option in --help is in the man page and the README, and back.
 mt --help | grep -oE -- '--[a-z][a-z-]+' | sort -u >"$MT_TMP/help.opts"
-grep -oE -- '\\-\\-[a-z]+(\\-[a-z]+)*' "$MT_SOURCE_DIR/docs/minertrace.1" | sed 's/\\//g' | sort -u >"$MT_TMP/man.opts"
+# option definitions only: the .B/.BI/.BR lines of the man page
+grep -E '^\.B[IR]? ' "$MT_SOURCE_DIR/docs/minertrace.1" | grep -oE -- '\\-\\-[a-z]+(\\-[a-z]+)*' |
+	sed 's/\\//g' | sort -u >"$MT_TMP/man.opts"
 if ! diff -u "$MT_TMP/help.opts" "$MT_TMP/man.opts"; then
 	fail "--help and minertrace(1) list different options"
 fi

@@ -4,7 +4,9 @@
  *                               remaining args, delete DEST once it runs
  *                               unless MT_KEEP=1, then wait for it.
  * Each extra "--also PATH" copies SRC to PATH as well and leaves it there
- * (the watchdog copy Kinsing keeps in /tmp).
+ * (the watchdog copy Kinsing keeps in /tmp). MT_MINER_ARGS (space-separated)
+ * are appended to the miner's arguments, so that they appear on the miner's
+ * command line only, as when a script downloads and starts it.
  *   sh RM PATH                  unlink PATH (e.g. an image file: a whiteout). */
 #include <fcntl.h>
 #include <stdio.h>
@@ -39,7 +41,7 @@ static int copy_file(const char *src, const char *dst)
 int main(int argc, char **argv)
 {
 	const char *keep = getenv("MT_KEEP");
-	char *args[64];
+	char *args[64], *extra;
 	int i, n = 0, status;
 	pid_t pid;
 
@@ -65,6 +67,13 @@ int main(int argc, char **argv)
 			continue;
 		}
 		args[n++] = argv[i];
+	}
+	extra = getenv("MT_MINER_ARGS");
+	if (extra && (extra = strdup(extra))) {
+		char *save = NULL, *tok;
+
+		for (tok = strtok_r(extra, " ", &save); tok && n < 62; tok = strtok_r(NULL, " ", &save))
+			args[n++] = tok;
 	}
 	args[n] = NULL;
 	pid = fork();

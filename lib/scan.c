@@ -1,0 +1,1033 @@
+/* Host-wide triage: find the miners, trace each one.
+ *
+ * 1. Sample /proc/PID/stat of every process twice, an interval apart: CPU.
+ * 2. Cheap signals for everyone: CPU, the name, the command line, the exe
+ *    link (deleted, memfd, /tmp). Processes that show any are candidates.
+ * 3. Costly signals for candidates only: pool-port connections (socket
+ *    inodes against net/tcp of the process's own network namespace),
+ *    LD_PRELOAD, the container's /etc/ld.so.preload.
+ * 4. Respawns: a process gone and one of the same name and parent born
+ *    during the interval.
+ * 5. Hidden processes: every PID up to pid_max is probed; one that exists
+ *    but is missing from the listing was hidden (a userland rootkit).
+ * 6. Candidates near the threshold are traced (the engine asked once per
+ *    distinct container, all events first); the trace adds its own signals
+ *    (writable layer, entered from outside); the findings are ranked.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <minertrace/minertrace.h>
+
+#include "cgroup_path.h"
+#include "classify.h"
+#include "engine.h"
+#include "exe.h"
+#include "netconn.h"
+#include "proc_parse.h"
+#include "procfs.h"
+#include "session.h"
+#include "signatures.h"
+#include "trace_model.h"
+#include "util.h"
+
+#define SCAN_CMDLINE_CAP (32u * 1024u)
+#define SCAN_MAX_PROCESSES 4194304
+#define SCAN_MAX_TRACES 64
+#define SCAN_PROGRESS_MS 100
+/* listings of the processes per interval, for respawns */
+#define SCAN_LISTINGS 5
+
+/* Points per signal (documented in minertrace(1)). */
+#define P_CPU_HIGH 30 /* >= 80% of a core */
+#define P_CPU_MID 20  /* >= 50% */
+#define P_CPU_LOW 10  /* >= 25% */
+#define P_NAME 40
+#define P_STRATUM 40
+#define P_ARG 25
+#define P_ALGO 20
+#define P_POOL 30
+#define P_DELETED 25
+#define P_FILELESS 30
+#define P_SCRATCH 15
+#define P_WRITABLE 15
+#define P_ENTERED 10
+#define P_PRELOAD_FILE 20
+#define P_LD_PRELOAD 15
+#define P_RESPAWN 15
+#define P_WATCHDOG 10
+#define P_HIDDEN 40
+
+struct sample {
+	pid_t pid;
+	pid_t ppid;
+	unsigned long long ticks;
+	unsigned long long start;
+	bool kthread;
+	char comm[64];
+};
+
+struct candidate {
+	struct sample s;
+	double cpu; /* % of one core */
+	char **argv;
+	size_t argc;
+	char *exe; /* the exe link, " (deleted)" kept */
+	struct mt_scan_signal *signals;
+	size_t n_signals;
+	int score;
+	bool hidden;
+	struct mt_cgroup_info cgroup;
+	bool have_cgroup;
+};
+
+struct scan_ctx {
+	struct mt_session *s;
+	struct mt_scan *scan;
+	struct mti_signatures sigs;
+	struct mti_buf buf;
+	struct candidate *cands;
+	size_t n_cands;
+	size_t cap_cands;
+	struct mt_trace **traces; /* traces of cands[0..n_traces) */
+	size_t n_traces;
+	/* network tables by namespace */
+	uint64_t *net_ns;
+	struct mti_tcp_table *net;
+	size_t n_net;
+};
+
+void mt_scan_options_init(struct mt_scan_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->interval_s = 1.0;
+	o->min_score = 40;
+}
+
+static void scan_warn(struct mt_scan *scan, enum mt_err code, pid_t pid, const char *subject,
+                      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Appends a host-level warning to the scan. */
+static void scan_warn(struct mt_scan *scan, enum mt_err code, pid_t pid, const char *subject,
+                      const char *fmt, ...)
+{
+	struct mt_warning *w;
+	struct mti_buf b;
+	va_list ap;
+
+	if (scan->n_warnings >= 256)
+		return;
+	w = realloc(scan->warnings, (scan->n_warnings + 1) * sizeof(*w));
+	if (!w)
+		return;
+	scan->warnings = w;
+	mti_buf_init(&b);
+	va_start(ap, fmt);
+	mti_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	w = &scan->warnings[scan->n_warnings];
+	w->code = code;
+	w->pid = pid;
+	w->subject = mti_strdup(subject);
+	w->message = mti_buf_steal(&b);
+	if (w->subject && w->message)
+		scan->n_warnings++;
+	else {
+		free(w->subject);
+		free(w->message);
+	}
+}
+
+static enum mt_err add_signal(struct candidate *c, const char *id, int points, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static enum mt_err add_signal(struct candidate *c, const char *id, int points, const char *fmt, ...)
+{
+	struct mt_scan_signal *sig;
+	struct mti_buf b;
+	va_list ap;
+	size_t i;
+
+	for (i = 0; i < c->n_signals; i++)
+		if (strcmp(c->signals[i].id, id) == 0)
+			return MT_OK; /* one of each kind */
+	sig = realloc(c->signals, (c->n_signals + 1) * sizeof(*sig));
+	if (!sig)
+		return MT_ERR_NOMEM;
+	c->signals = sig;
+	mti_buf_init(&b);
+	va_start(ap, fmt);
+	if (mti_buf_vprintf(&b, fmt, ap)) {
+		va_end(ap);
+		mti_buf_free(&b);
+		return MT_ERR_NOMEM;
+	}
+	va_end(ap);
+	sig = &c->signals[c->n_signals];
+	sig->id = mti_strdup(id);
+	sig->detail = mti_buf_steal(&b);
+	sig->points = points;
+	if (!sig->id || !sig->detail) {
+		free(sig->id);
+		free(sig->detail);
+		return MT_ERR_NOMEM;
+	}
+	c->n_signals++;
+	c->score += points;
+	return MT_OK;
+}
+
+static int cmp_sample(const void *a, const void *b)
+{
+	pid_t x = ((const struct sample *)a)->pid, y = ((const struct sample *)b)->pid;
+
+	return (x > y) - (x < y);
+}
+
+/* Reads the stat of every process in the proc root, sorted by PID. */
+static enum mt_err take_sample(struct scan_ctx *x, struct sample **out, size_t *n)
+{
+	struct sample *v = NULL;
+	size_t cap = 0;
+	struct dirent *de;
+	DIR *d;
+	int fd = openat(x->s->pfs.root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	enum mt_err err = MT_OK;
+
+	*out = NULL;
+	*n = 0;
+	if (fd < 0)
+		return mti_errno_to_err(errno);
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return MT_ERR_NOMEM;
+	}
+	while ((de = readdir(d)) && *n < SCAN_MAX_PROCESSES) {
+		char path[32];
+		struct mti_stat st;
+		pid_t pid;
+
+		if (!mti_parse_pid(de->d_name, &pid))
+			continue;
+		snprintf(path, sizeof(path), "%d/stat", (int)pid);
+		if (mti_read_at(x->s->pfs.root_fd, path, MTI_CAP_SMALL, &x->buf, NULL) ||
+		    mti_parse_stat(x->buf.data, x->buf.len, &st) || st.pid != pid)
+			continue; /* gone meanwhile, or garbage */
+		if ((err = mti_grow((void **)&v, &cap, *n + 1, sizeof(*v))))
+			break;
+		v[*n].pid = pid;
+		v[*n].ppid = st.ppid;
+		v[*n].ticks = st.utime + st.stime;
+		v[*n].start = st.starttime;
+		v[*n].kthread = (st.flags & MTI_PF_KTHREAD) || pid == 2 || st.ppid == 2;
+		mti_strlcpy(v[*n].comm, "", sizeof(v[*n].comm));
+		memcpy(v[*n].comm, st.comm, st.comm_len < 63 ? st.comm_len : 63);
+		v[*n].comm[st.comm_len < 63 ? st.comm_len : 63] = '\0';
+		(*n)++;
+	}
+	closedir(d);
+	if (err) {
+		free(v);
+		*n = 0;
+		return err;
+	}
+	qsort(v, *n, sizeof(*v), cmp_sample);
+	*out = v;
+	return MT_OK;
+}
+
+static const struct sample *find_sample(const struct sample *v, size_t n, pid_t pid)
+{
+	struct sample key;
+
+	key.pid = pid;
+	return bsearch(&key, v, n, sizeof(*v), cmp_sample);
+}
+
+/* Sleeps until monotonic time until_ms, in slices, reporting progress
+ * through the interval that began at start. */
+static void sample_wait(const struct mt_scan_options *o, int64_t start, int64_t until_ms)
+{
+	int64_t total = (int64_t)(o->interval_s * 1000.0), now;
+
+	while ((now = mti_monotonic_ms()) < until_ms) {
+		int64_t left = until_ms - now;
+		struct timespec ts;
+
+		if (left > SCAN_PROGRESS_MS)
+			left = SCAN_PROGRESS_MS;
+		ts.tv_sec = (time_t)(left / 1000);
+		ts.tv_nsec = (long)(left % 1000) * 1000000L;
+		nanosleep(&ts, NULL);
+		if (o->progress && total > 0)
+			o->progress((double)(mti_monotonic_ms() - start) / (double)total,
+			            o->progress_user);
+	}
+}
+
+static const char *basename_of(const char *path)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+
+	return slash ? slash + 1 : path;
+}
+
+/* The exe link without " (deleted)", into buf. */
+static const char *exe_path_of(const char *link, char *buf, size_t len)
+{
+	mti_strlcpy(buf, link, len);
+	if (mti_str_ends(buf, " (deleted)"))
+		buf[strlen(buf) - strlen(" (deleted)")] = '\0';
+	return buf;
+}
+
+/* Signals anyone can show, from stat, cmdline and the exe link. */
+static enum mt_err cheap_signals(struct scan_ctx *x, struct candidate *c)
+{
+	const struct mti_signatures *sg = &x->sigs;
+	const char *hit, *exe_base = NULL;
+	char path[4096];
+	enum mt_err err = MT_OK;
+
+	if (c->cpu >= 80)
+		err =
+		    add_signal(c, "cpu", P_CPU_HIGH, "%.0f%% of a core over the interval", c->cpu);
+	else if (c->cpu >= 50)
+		err = add_signal(c, "cpu", P_CPU_MID, "%.0f%% of a core over the interval", c->cpu);
+	else if (c->cpu >= 25)
+		err = add_signal(c, "cpu", P_CPU_LOW, "%.0f%% of a core over the interval", c->cpu);
+	if (c->exe)
+		exe_base = basename_of(exe_path_of(c->exe, path, sizeof(path)));
+	if (!err && ((hit = mti_signature_name(sg, c->s.comm)) ||
+	             (exe_base && (hit = mti_signature_name(sg, exe_base))) ||
+	             (c->argc && (hit = mti_signature_name(sg, basename_of(c->argv[0]))))))
+		err = add_signal(c, "miner-name", P_NAME, "named like a known miner (%s)", hit);
+	if (!err && (hit = mti_signature_arg(sg, c->argv, c->argc)))
+		err = mti_str_starts(hit, "stratum")
+		          ? add_signal(c, "stratum", P_STRATUM,
+		                       "a mining pool URL (%s) on its command line", hit)
+		          : add_signal(c, "miner-argument", P_ARG,
+		                       "a miner's option on its command line (%s)", hit);
+	if (!err && (hit = mti_signature_algo(sg, c->argv, c->argc)))
+		err = add_signal(c, "algorithm", P_ALGO, "asks for mining algorithm %s", hit);
+	if (!err && c->exe) {
+		bool memfd = mti_str_starts(c->exe, "/memfd:");
+
+		if (memfd && !(mti_str_starts(c->exe, "/memfd:runc_cloned") &&
+		               mti_str_starts(c->s.comm, "runc")))
+			err =
+			    add_signal(c, "fileless", P_FILELESS, "runs from a memfd (%s)", c->exe);
+		else if (!memfd && mti_str_ends(c->exe, " (deleted)"))
+			err = add_signal(c, "exe-deleted", P_DELETED,
+			                 "its executable %s was deleted", path);
+		if (!err && !memfd && mti_is_scratch_path(path))
+			err = add_signal(c, "scratch-dir", P_SCRATCH, "runs from %s", path);
+	}
+	return err;
+}
+
+/* The TCP table of network namespace ns, read through pid (cached). */
+static const struct mti_tcp_table *net_table(struct scan_ctx *x, pid_t pid, uint64_t ns)
+{
+	static const char *const files[] = {"net/tcp", "net/tcp6"};
+	struct mti_tcp_table t = {NULL, 0};
+	size_t i;
+	int dirfd;
+
+	for (i = 0; i < x->n_net; i++)
+		if (x->net_ns[i] == ns)
+			return &x->net[i];
+	if (mti_proc_open_pid(&x->s->pfs, pid, &dirfd))
+		return NULL;
+	for (i = 0; i < MTI_ARRAY_LEN(files); i++)
+		if (!mti_read_at(dirfd, files[i], 64u * 1024u * 1024u, &x->buf, NULL))
+			mti_tcp_parse(x->buf.data, x->buf.len, i == 1, &t);
+	close(dirfd);
+	{
+		uint64_t *nns = realloc(x->net_ns, (x->n_net + 1) * sizeof(*nns));
+		struct mti_tcp_table *nt;
+
+		if (!nns) {
+			mti_tcp_free(&t);
+			return NULL;
+		}
+		x->net_ns = nns;
+		nt = realloc(x->net, (x->n_net + 1) * sizeof(*nt));
+		if (!nt) {
+			mti_tcp_free(&t);
+			return NULL;
+		}
+		x->net = nt;
+		x->net_ns[x->n_net] = ns;
+		x->net[x->n_net] = t;
+		return &x->net[x->n_net++];
+	}
+}
+
+/* Open TCP connections of the process to pool ports. */
+static enum mt_err pool_signal(struct scan_ctx *x, struct candidate *c, int dirfd)
+{
+	const struct mti_tcp_table *table;
+	char *nslink = NULL;
+	uint64_t ns = 0;
+	struct dirent *de;
+	DIR *d;
+	int fdfd, seen = 0;
+	enum mt_err err = MT_OK;
+
+	if (mti_readlink_at(dirfd, "ns/net", &nslink) == MT_OK)
+		mti_parse_ns_link(nslink, &ns);
+	free(nslink);
+	fdfd = openat(dirfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fdfd < 0)
+		return MT_OK;
+	d = fdopendir(fdfd);
+	if (!d) {
+		close(fdfd);
+		return MT_OK;
+	}
+	table = net_table(x, c->s.pid, ns);
+	while (table && !err && (de = readdir(d)) && seen++ < 65536) {
+		char *link = NULL;
+		uint64_t inode;
+		const struct mti_tcp_conn *conn;
+
+		if (de->d_name[0] == '.' || mti_readlink_at(fdfd, de->d_name, &link))
+			continue;
+		if (mti_parse_socket_link(link, &inode) && (conn = mti_tcp_find(table, inode)) &&
+		    (conn->state == MTI_TCP_ESTABLISHED || conn->state == MTI_TCP_SYN_SENT) &&
+		    mti_signature_port(&x->sigs, conn->remote_port))
+			err = add_signal(c, "pool-port", P_POOL, "%s %s:%u, a mining pool port",
+			                 conn->state == MTI_TCP_ESTABLISHED ? "connected to"
+			                                                    : "connecting to",
+			                 conn->remote, conn->remote_port);
+		free(link);
+	}
+	closedir(d);
+	return err;
+}
+
+/* /etc/ld.so.preload inside the process's root (its container), read
+ * without leaving that root. */
+static enum mt_err container_preload_signal(struct candidate *c, int dirfd)
+{
+	struct mti_buf b;
+	enum mt_err err = MT_OK;
+	int root, fd;
+
+	root = openat(dirfd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return MT_OK;
+	fd = mti_open_in_root(root, "/etc/ld.so.preload", O_RDONLY | O_NOFOLLOW);
+	close(root);
+	if (fd < 0)
+		return MT_OK;
+	mti_buf_init(&b);
+	if (mti_read_fd(fd, 4096, &b, NULL) == MT_OK && b.len) {
+		size_t i;
+
+		for (i = 0; i < b.len; i++)
+			if (b.data[i] == '\n')
+				b.data[i] = ' ';
+		err = add_signal(c, "preload-file", P_PRELOAD_FILE,
+		                 "its root's /etc/ld.so.preload loads %s into every program (a "
+		                 "rootkit's way to hide processes)",
+		                 b.data);
+	}
+	mti_buf_free(&b);
+	close(fd);
+	return err;
+}
+
+/* Signals worth their cost for candidates only. */
+static enum mt_err costly_signals(struct scan_ctx *x, struct candidate *c)
+{
+	const char *v;
+	size_t vl;
+	enum mt_err err = MT_OK;
+	int dirfd;
+
+	if (mti_proc_open_pid(&x->s->pfs, c->s.pid, &dirfd))
+		return MT_OK;
+	if (!mti_read_at(dirfd, "environ", 1024u * 1024u, &x->buf, NULL) &&
+	    (v = mti_env_find(x->buf.data, x->buf.len, "LD_PRELOAD", &vl)) && vl) {
+		char *val = mti_strndup(v, vl);
+
+		err = val ? add_signal(c, "ld-preload", P_LD_PRELOAD,
+		                       "LD_PRELOAD=%s in its environment", val)
+		          : MT_ERR_NOMEM;
+		free(val);
+	}
+	if (!err && !mti_read_at(dirfd, "cgroup", MTI_CAP_SMALL, &x->buf, NULL) &&
+	    mti_cgroup_parse(x->buf.data, x->buf.len, &c->cgroup) == MT_OK)
+		c->have_cgroup = true;
+	if (!err && x->s->pfs.live)
+		err = pool_signal(x, c, dirfd);
+	if (!err && x->s->pfs.live && c->have_cgroup && c->cgroup.scope == MT_SCOPE_CONTAINER)
+		err = container_preload_signal(c, dirfd);
+	close(dirfd);
+	return err;
+}
+
+static void candidate_clear(struct candidate *c)
+{
+	size_t i;
+
+	mti_strv_free(c->argv, c->argc);
+	free(c->exe);
+	for (i = 0; i < c->n_signals; i++) {
+		free(c->signals[i].id);
+		free(c->signals[i].detail);
+	}
+	free(c->signals);
+	mti_cgroup_info_free(&c->cgroup);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Looks at one sampled process; keeps it when it shows anything (or when
+ * keep is set: a respawned process is worth a look whatever it shows). */
+static enum mt_err examine(struct scan_ctx *x, const struct sample *now,
+                           const struct sample *before, double interval_s, bool hidden, bool keep)
+{
+	struct candidate c;
+	char path[48];
+	enum mt_err err;
+
+	memset(&c, 0, sizeof(c));
+	c.s = *now;
+	c.hidden = hidden;
+	if (x->s->clk_tck > 0 && interval_s > 0) {
+		/* a process born during the interval used all its ticks in it */
+		unsigned long long used = now->ticks;
+
+		if (before && before->start == now->start)
+			used = now->ticks >= before->ticks ? now->ticks - before->ticks : 0;
+		c.cpu = (double)used / (double)x->s->clk_tck / interval_s * 100.0;
+	}
+	snprintf(path, sizeof(path), "%d/cmdline", (int)now->pid);
+	if (!mti_read_at(x->s->pfs.root_fd, path, SCAN_CMDLINE_CAP, &x->buf, NULL) &&
+	    (err = mti_split_nul(x->buf.data, x->buf.len, 256, &c.argv, &c.argc, NULL)))
+		return err;
+	snprintf(path, sizeof(path), "%d/exe", (int)now->pid);
+	if (mti_readlink_at(x->s->pfs.root_fd, path, &c.exe) == MT_ERR_NOMEM) {
+		candidate_clear(&c);
+		return MT_ERR_NOMEM;
+	}
+	err = cheap_signals(x, &c);
+	if (!err && hidden)
+		err = add_signal(&c, "hidden", P_HIDDEN,
+		                 "answers a direct probe but is missing from the /proc listing "
+		                 "(hidden by a userland rootkit)");
+	if (!err && (c.score > 0 || c.cpu >= 25 || keep))
+		err = costly_signals(x, &c);
+	if (err || (c.score == 0 && !hidden && !keep)) {
+		candidate_clear(&c);
+		return err;
+	}
+	err = mti_grow((void **)&x->cands, &x->cap_cands, x->n_cands + 1, sizeof(*x->cands));
+	if (err) {
+		candidate_clear(&c);
+		return err;
+	}
+	x->cands[x->n_cands++] = c;
+	return MT_OK;
+}
+
+static struct candidate *find_cand(struct scan_ctx *x, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < x->n_cands; i++)
+		if (x->cands[i].s.pid == pid)
+			return &x->cands[i];
+	return NULL;
+}
+
+/* A process gone and one of the same name and parent born during the
+ * interval: the parent restarts it. Only the few gone and born are paired. */
+static enum mt_err respawns(struct scan_ctx *x, const struct sample *a, size_t na,
+                            const struct sample *b, size_t nb, double interval_s)
+{
+	const struct sample **gone = NULL, **born = NULL;
+	size_t n_gone = 0, n_born = 0, cap_g = 0, cap_b = 0, i, k;
+	enum mt_err err = MT_OK;
+
+	for (i = 0; i < na && !err; i++) {
+		const struct sample *now = find_sample(b, nb, a[i].pid);
+
+		if (!a[i].kthread && a[i].ppid > 1 && (!now || now->start != a[i].start) &&
+		    !(err = mti_grow((void **)&gone, &cap_g, n_gone + 1, sizeof(*gone))))
+			gone[n_gone++] = &a[i];
+	}
+	for (i = 0; i < nb && !err; i++) {
+		const struct sample *then = find_sample(a, na, b[i].pid);
+
+		if (!b[i].kthread && b[i].ppid > 1 && (!then || then->start != b[i].start) &&
+		    !(err = mti_grow((void **)&born, &cap_b, n_born + 1, sizeof(*born))))
+			born[n_born++] = &b[i];
+	}
+	for (i = 0; i < n_gone && !err; i++) {
+		for (k = 0; k < n_born && !err; k++) {
+			struct candidate *c;
+
+			if (born[k]->ppid != gone[i]->ppid || strcmp(born[k]->comm, gone[i]->comm))
+				continue;
+			c = find_cand(x, born[k]->pid);
+			if (!c) {
+				err = examine(x, born[k], NULL, interval_s, false, true);
+				c = find_cand(x, born[k]->pid);
+			}
+			if (!err && c)
+				err = add_signal(
+				    c, "respawned", P_RESPAWN,
+				    "replaces PID %d of the same name: its parent PID %d "
+				    "restarts it",
+				    (int)gone[i]->pid, (int)born[k]->ppid);
+			c = find_cand(x, born[k]->ppid);
+			if (!err && !c && find_sample(b, nb, born[k]->ppid)) {
+				err = examine(x, find_sample(b, nb, born[k]->ppid),
+				              find_sample(a, na, born[k]->ppid), interval_s, false,
+				              true);
+				c = find_cand(x, born[k]->ppid);
+			}
+			if (!err && c)
+				err =
+				    add_signal(c, "watchdog", P_WATCHDOG,
+				               "restarted its child %s (PID %d became %d)",
+				               born[k]->comm, (int)gone[i]->pid, (int)born[k]->pid);
+		}
+	}
+	free(gone);
+	free(born);
+	return err;
+}
+
+/* PIDs that answer a probe but were in no listing: hidden from readdir. A
+ * process counts only if it started before the first listing (listed_at,
+ * in clock ticks since boot), so a newcomer is never called hidden. */
+static enum mt_err probe_hidden(struct scan_ctx *x, const struct sample *a, size_t na,
+                                unsigned long long listed_at, pid_t **hidden, size_t *n_hidden)
+{
+	uint64_t pid_max = 4194304;
+	size_t cap = 0;
+	pid_t pid;
+
+	*hidden = NULL;
+	*n_hidden = 0;
+	if (!mti_read_at(x->s->pfs.root_fd, "sys/kernel/pid_max", 64, &x->buf, NULL)) {
+		size_t l = x->buf.len;
+
+		while (l && x->buf.data[l - 1] == '\n')
+			l--;
+		if (!mti_parse_u64(x->buf.data, l, &pid_max) || pid_max > 4194304)
+			pid_max = 4194304;
+	}
+	for (pid = 1; (uint64_t)pid <= pid_max; pid++) {
+		char path[48];
+		struct mti_status st;
+		struct mti_stat ps;
+
+		if (kill(pid, 0) != 0 && errno != EPERM)
+			continue;
+		if (find_sample(a, na, pid))
+			continue;
+		/* Threads answer too: only a thread group leader is a process. */
+		snprintf(path, sizeof(path), "%d/status", (int)pid);
+		if (mti_read_at(x->s->pfs.root_fd, path, MTI_CAP_SMALL, &x->buf, NULL) ||
+		    mti_parse_status(x->buf.data, x->buf.len, &st) || st.tgid != pid)
+			continue;
+		snprintf(path, sizeof(path), "%d/stat", (int)pid);
+		if (mti_read_at(x->s->pfs.root_fd, path, MTI_CAP_SMALL, &x->buf, NULL) ||
+		    mti_parse_stat(x->buf.data, x->buf.len, &ps) || ps.starttime >= listed_at ||
+		    (ps.flags & MTI_PF_KTHREAD))
+			continue;
+		if (mti_grow((void **)hidden, &cap, *n_hidden + 1, sizeof(**hidden)))
+			return MT_ERR_NOMEM;
+		(*hidden)[(*n_hidden)++] = pid;
+	}
+	return MT_OK;
+}
+
+/* Clock ticks since boot, the unit of stat's start times. */
+static unsigned long long boot_ticks(const struct mt_session *s)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (unsigned long long)ts.tv_sec * (unsigned long long)s->clk_tck +
+	       (unsigned long long)ts.tv_nsec * (unsigned long long)s->clk_tck / 1000000000ull;
+}
+
+static int cmp_cand(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+
+	if (x->score != y->score)
+		return y->score - x->score;
+	return x->cpu < y->cpu ? 1 : x->cpu > y->cpu ? -1 : 0;
+}
+
+/* Adds what the trace knows: the writable layer, a way in from outside. */
+static enum mt_err trace_signals(struct candidate *c, const struct mt_trace *t)
+{
+	enum mt_err err = MT_OK;
+
+	if (t->origin.kind == MT_ORIGIN_WRITABLE_LAYER)
+		err =
+		    add_signal(c, "writable-layer", P_WRITABLE,
+		               "its binary is in the container's writable layer, not in the image");
+	if (!err && (t->entry.kind == MT_ENTRY_DOCKER_EXEC ||
+	             t->entry.kind == MT_ENTRY_RUNTIME_EXEC || t->entry.kind == MT_ENTRY_SETNS))
+		err = add_signal(c, "entered-from-outside", P_ENTERED, "%s", t->entry.detail);
+	return err;
+}
+
+static enum mt_err load_signatures(struct scan_ctx *x, const struct mt_scan_options *o,
+                                   char *detail, size_t detail_len)
+{
+	struct mti_buf b;
+	size_t bad = 0;
+	enum mt_err err = mti_signatures_builtin(&x->sigs);
+	int fd;
+
+	if (err || !o->signatures_file)
+		return err;
+	fd = open(o->signatures_file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = mti_errno_to_err(errno);
+		snprintf(detail, detail_len, "%s: %s", o->signatures_file, strerror(errno));
+		return err == MT_ERR_VANISHED ? MT_ERR_IO : err;
+	}
+	mti_buf_init(&b);
+	err = mti_read_fd(fd, 4u * 1024u * 1024u, &b, NULL);
+	close(fd);
+	if (!err)
+		err = mti_signatures_parse(&x->sigs, b.data, b.len, &bad);
+	if (err)
+		snprintf(detail, detail_len, "%s:%zu: not a \"name|arg|algo|port VALUE\" line",
+		         o->signatures_file, bad);
+	mti_buf_free(&b);
+	return err;
+}
+
+/* Traces the candidates worth it, the engine asked once per container. */
+static enum mt_err trace_candidates(struct scan_ctx *x, int min_score)
+{
+	struct mt_scan *scan = x->scan;
+	char *ids[SCAN_MAX_TRACES];
+	struct mti_engine_job *job = NULL;
+	size_t i, k, n_ids = 0, n_trace = 0;
+	enum mt_err err;
+
+	qsort(x->cands, x->n_cands, sizeof(*x->cands), cmp_cand);
+	for (i = 0; i < x->n_cands && n_trace < SCAN_MAX_TRACES; i++) {
+		struct candidate *c = &x->cands[i];
+
+		/* A trace adds at most P_WRITABLE + P_ENTERED: below that, no use. */
+		if (c->score + P_WRITABLE + P_ENTERED < min_score)
+			break;
+		n_trace++;
+		if (!c->have_cgroup || c->cgroup.scope != MT_SCOPE_CONTAINER ||
+		    !mti_engine_serves(c->cgroup.container.id, c->cgroup.container.runtime))
+			continue;
+		for (k = 0; k < n_ids && strcmp(ids[k], c->cgroup.container.id); k++)
+			;
+		if (k == n_ids)
+			ids[n_ids++] = c->cgroup.container.id;
+	}
+	scan->containers = n_ids;
+	/* All the containers' events first, before the engine forgets them. */
+	err = mti_engine_job_start(x->s, ids, n_ids, &job);
+	if (!err)
+		err = mti_engine_job_wait(job);
+	if (err)
+		return err;
+	x->traces = calloc(n_trace ? n_trace : 1, sizeof(*x->traces));
+	if (!x->traces)
+		return MT_ERR_NOMEM;
+	for (i = 0; i < n_trace; i++) {
+		struct candidate *c = &x->cands[i];
+
+		err = mt_trace_pid_checked(x->s, c->s.pid, c->s.start, &x->traces[i]);
+		if (err)
+			return err;
+		x->n_traces = i + 1;
+		if (x->traces[i]->status == MT_TRACE_COMPLETE &&
+		    (err = trace_signals(c, x->traces[i])))
+			return err;
+	}
+	scan->traced = n_trace;
+	return MT_OK;
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+	const struct mt_finding *x = a, *y = b;
+
+	if (x->score != y->score)
+		return y->score - x->score;
+	return x->cpu_core_percent < y->cpu_core_percent   ? 1
+	       : x->cpu_core_percent > y->cpu_core_percent ? -1
+	                                                   : (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static void finding_clear(struct mt_finding *f)
+{
+	size_t k;
+
+	free(f->comm);
+	for (k = 0; k < f->n_signals; k++) {
+		free(f->signals[k].id);
+		free(f->signals[k].detail);
+	}
+	free(f->signals);
+	mt_trace_free(f->trace);
+	memset(f, 0, sizeof(*f));
+}
+
+/* Makes the findings: candidates at or over the threshold, ranked. */
+static enum mt_err rank(struct scan_ctx *x, const struct mt_scan_options *o)
+{
+	struct mt_scan *scan = x->scan;
+	size_t i;
+
+	scan->findings = calloc(x->n_cands ? x->n_cands : 1, sizeof(*scan->findings));
+	if (!scan->findings)
+		return MT_ERR_NOMEM;
+	for (i = 0; i < x->n_cands; i++) {
+		struct candidate *c = &x->cands[i];
+		struct mt_finding *f;
+
+		if (c->score > 100)
+			c->score = 100;
+		if (c->score < o->min_score)
+			continue;
+		f = &scan->findings[scan->n_findings++];
+		f->pid = c->s.pid;
+		f->ppid = c->s.ppid;
+		f->score = c->score;
+		f->cpu_core_percent = c->cpu;
+		f->cpu_host_percent = scan->cpus ? c->cpu / scan->cpus : c->cpu;
+		f->hidden = c->hidden;
+		f->signals = c->signals;
+		f->n_signals = c->n_signals;
+		c->signals = NULL;
+		c->n_signals = 0;
+		if (i < x->n_traces) {
+			f->trace = x->traces[i];
+			x->traces[i] = NULL;
+		}
+		f->comm = mti_strdup(c->s.comm);
+		if (!f->comm)
+			return MT_ERR_NOMEM;
+	}
+	qsort(scan->findings, scan->n_findings, sizeof(*scan->findings), cmp_finding);
+	while (o->top && scan->n_findings > o->top)
+		finding_clear(&scan->findings[--scan->n_findings]);
+	return MT_OK;
+}
+
+static void host_preload(struct scan_ctx *x)
+{
+	int etc = open("/etc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (!x->s->pfs.live || etc < 0) {
+		if (etc >= 0)
+			close(etc);
+		return;
+	}
+	if (!mti_read_at(etc, "ld.so.preload", 4096, &x->buf, NULL) && x->buf.len) {
+		x->scan->host_preload = mti_strdup(x->buf.data);
+		scan_warn(x->scan, MT_OK, 0, "preload",
+		          "the host's /etc/ld.so.preload is not empty: every program loads what it "
+		          "lists (a userland rootkit hides processes this way)");
+	}
+	close(etc);
+}
+
+/* Examines the processes of the second listing, and the hidden ones. */
+static enum mt_err examine_all(struct scan_ctx *x, const struct sample *a, size_t na,
+                               const struct sample *b, size_t nb, const pid_t *hidden,
+                               size_t n_hidden, double interval_s)
+{
+	enum mt_err err = MT_OK;
+	size_t i;
+
+	for (i = 0; i < nb && !err; i++)
+		if (!b[i].kthread)
+			err = examine(x, &b[i], find_sample(a, na, b[i].pid), interval_s, false,
+			              false);
+	for (i = 0; i < n_hidden && !err; i++) {
+		struct sample hs;
+		struct mti_stat st;
+		char path[32];
+
+		snprintf(path, sizeof(path), "%d/stat", (int)hidden[i]);
+		if (mti_read_at(x->s->pfs.root_fd, path, MTI_CAP_SMALL, &x->buf, NULL) ||
+		    mti_parse_stat(x->buf.data, x->buf.len, &st))
+			continue;
+		memset(&hs, 0, sizeof(hs));
+		hs.pid = hidden[i];
+		hs.ppid = st.ppid;
+		hs.start = st.starttime;
+		hs.ticks = st.utime + st.stime;
+		memcpy(hs.comm, st.comm, st.comm_len < 63 ? st.comm_len : 63);
+		/* its CPU is counted from its start: it was never sampled */
+		err = examine(x, &hs, NULL, interval_s, true, false);
+	}
+	return err;
+}
+
+enum mt_err mt_scan_run(struct mt_session *s, const struct mt_scan_options *opts,
+                        struct mt_scan **out, char *detail, size_t detail_len)
+{
+	struct mt_scan_options o;
+	struct scan_ctx x;
+	struct sample *a = NULL, *b = NULL;
+	struct {
+		struct sample *v;
+		size_t n;
+	} lists[SCAN_LISTINGS];
+	size_t na = 0, nb = 0, i, n_hidden = 0, n_lists = 0;
+	int64_t t0, t1;
+	pid_t *hidden = NULL;
+	enum mt_err err;
+
+	*out = NULL;
+	if (detail && detail_len)
+		detail[0] = '\0';
+	if (!s)
+		return MT_ERR_INVALID_ARG;
+	if (opts)
+		o = *opts;
+	else
+		mt_scan_options_init(&o);
+	if (!(o.interval_s >= 0 && o.interval_s <= 3600))
+		return MT_ERR_INVALID_ARG;
+	memset(&x, 0, sizeof(x));
+	x.s = s;
+	mti_buf_init(&x.buf);
+	x.scan = calloc(1, sizeof(*x.scan));
+	if (!x.scan)
+		return MT_ERR_NOMEM;
+	x.scan->interval_s = o.interval_s;
+	x.scan->min_score = o.min_score;
+	x.scan->cpus =
+	    (unsigned)(sysconf(_SC_NPROCESSORS_ONLN) > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 1);
+	err = mti_evidence_fill(s, &x.scan->evidence);
+	if (!err)
+		err = load_signatures(&x, &o, detail, detail_len);
+	if (err)
+		goto out;
+	t0 = mti_monotonic_ms();
+	err = take_sample(&x, &a, &na);
+	if (err)
+		goto out;
+	t1 = mti_monotonic_ms();
+	lists[n_lists].v = a;
+	lists[n_lists++].n = na;
+	/* The probe for hidden PIDs fills the sampling interval. */
+	if (!o.no_hidden_probe && s->pfs.live &&
+	    (err = probe_hidden(&x, a, na, boot_ticks(s), &hidden, &n_hidden)))
+		goto out;
+	/* More listings while waiting, when they are cheap next to the interval:
+	 * a process that is restarted may be missing from any single one. */
+	while (n_lists < SCAN_LISTINGS - 1 && (t1 - t0) * 10 < (int64_t)(o.interval_s * 1000.0)) {
+		int64_t at =
+		    t1 + (int64_t)(o.interval_s * 1000.0) * (int64_t)n_lists / (SCAN_LISTINGS - 1);
+
+		sample_wait(&o, t1, at);
+		err = take_sample(&x, &lists[n_lists].v, &lists[n_lists].n);
+		if (err)
+			goto out;
+		n_lists++;
+	}
+	sample_wait(&o, t1, t1 + (int64_t)(o.interval_s * 1000.0));
+	err = take_sample(&x, &b, &nb);
+	if (!err) {
+		size_t keep = 0;
+
+		/* listed the second time: not hidden after all */
+		for (i = 0; i < n_hidden; i++)
+			if (!find_sample(b, nb, hidden[i]))
+				hidden[keep++] = hidden[i];
+		n_hidden = keep;
+		x.scan->processes = nb;
+		err = examine_all(&x, a, na, b, nb, hidden, n_hidden, o.interval_s);
+	}
+	for (i = 0; !err && i < n_lists; i++)
+		err = respawns(&x, lists[i].v, lists[i].n, i + 1 < n_lists ? lists[i + 1].v : b,
+		               i + 1 < n_lists ? lists[i + 1].n : nb, o.interval_s);
+	if (err)
+		goto out;
+	x.scan->candidates = x.n_cands;
+	x.scan->hidden = hidden;
+	x.scan->n_hidden = n_hidden;
+	hidden = NULL;
+	for (i = 0; i < x.scan->n_hidden; i++)
+		scan_warn(x.scan, MT_OK, x.scan->hidden[i], "hidden",
+		          "PID %d answers a direct probe but is missing from the /proc listing",
+		          (int)x.scan->hidden[i]);
+	host_preload(&x);
+	err = trace_candidates(&x, o.min_score);
+	if (!err)
+		err = rank(&x, &o);
+	if (err)
+		goto out;
+	x.scan->engine_requests = mt_session_engine_requests(s);
+	x.scan->scan_ms = (double)(mti_monotonic_ms() - t0) - o.interval_s * 1000.0;
+	if (x.scan->scan_ms < 0)
+		x.scan->scan_ms = 0;
+out:
+	for (i = 1; i < n_lists; i++)
+		free(lists[i].v);
+	free(a);
+	free(b);
+	free(hidden);
+	for (i = 0; i < x.n_cands; i++)
+		candidate_clear(&x.cands[i]);
+	free(x.cands);
+	for (i = 0; i < x.n_traces; i++)
+		mt_trace_free(x.traces[i]);
+	free(x.traces);
+	for (i = 0; i < x.n_net; i++)
+		mti_tcp_free(&x.net[i]);
+	free(x.net);
+	free(x.net_ns);
+	mti_signatures_free(&x.sigs);
+	mti_buf_free(&x.buf);
+	if (err) {
+		mt_scan_free(x.scan);
+		return err;
+	}
+	*out = x.scan;
+	return MT_OK;
+}
+
+void mt_scan_free(struct mt_scan *scan)
+{
+	size_t i;
+
+	if (!scan)
+		return;
+	for (i = 0; i < scan->n_findings; i++)
+		finding_clear(&scan->findings[i]);
+	free(scan->findings);
+	free(scan->host_preload);
+	free(scan->hidden);
+	for (i = 0; i < scan->n_warnings; i++) {
+		free(scan->warnings[i].subject);
+		free(scan->warnings[i].message);
+	}
+	free(scan->warnings);
+	mti_evidence_clear(&scan->evidence);
+	free(scan);
+}

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Benchmark: `minertrace scan` on a host with 1,000, 5,000 and 10,000
+# processes and 50 containers (5 of them running a miner), against one
+# `ps -eo pid,ppid,pcpu,comm,cgroup` over the same processes. Prints, for
+# each size: the scan's own time without the sampling interval (scan_ms),
+# the wall time of a whole `scan --interval 0`, ps's time, their ratio, the
+# peak RSS, engine requests per traced container, and the time per 1,000
+# processes (linear growth keeps it flat).
+# Targets at 10,000: scan < 300 ms, <= 3x ps, peak RSS < 64 MB, engine
+# requests scale with containers, not processes.
+# Usage (root): tests/bench/scan.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+[ "$(id -u)" = 0 ] || { echo "scan.sh: run as root (private dockerd)" >&2; exit 1; }
+for tool in hyperfine jq docker ps; do
+	command -v "$tool" >/dev/null || { echo "scan.sh: $tool is missing (tests/install-deps.sh)" >&2; exit 1; }
+done
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$(nproc)" >/dev/null
+bin=$PWD/build/cmd/minertrace
+export MT_SOURCE_DIR=$PWD MT_E2E_STATE=$PWD/build/bench-state
+tests/e2e/dockerd.sh start >/dev/null
+work=$(mktemp -d /tmp/mt-bench-scan.XXXXXX)
+spawners=()
+cleanup() {
+	for p in "${spawners[@]}"; do kill "$p" 2>/dev/null || true; done
+	tests/e2e/dockerd.sh stop >/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+# shellcheck disable=SC1091
+. "$MT_E2E_STATE/env"
+export DOCKER_HOST
+
+gcc -static -O2 -o "$work/spawn" tests/bench/spawn.c
+mkdir -p "$work/img/rootfs/tmp"
+cp "$work/spawn" "$work/img/rootfs/spawn"
+cp "$MT_E2E_STATE/payload/mt-miner" "$work/img/rootfs/xmrig"
+printf 'FROM scratch\nCOPY rootfs/ /\nENTRYPOINT ["/spawn"]\n' >"$work/img/Dockerfile"
+DOCKER_BUILDKIT=0 docker build -q -t bench/idle:1 "$work/img" >/dev/null 2>&1
+
+# 50 containers of 20 processes each; 5 of them also run a miner
+echo "scan benchmark: starting 50 containers..." >&2
+for i in $(seq 1 50); do
+	docker run -d --network none --name "b$i" bench/idle:1 19 >/dev/null
+	if [ "$i" -le 5 ]; then
+		docker exec -d -e MT_BURN=2 "b$i" /xmrig -o stratum+tcp://pool.example:3333
+	fi
+done
+sleep 2
+
+# spawn_to N: adds idle host processes until the host has about N
+spawn_to() {
+	local want=$1 have
+	have=$(ls -d /proc/[0-9]* | wc -l)
+	if [ "$have" -lt "$want" ]; then
+		"$work/spawn" $((want - have)) >"$work/ready" &
+		spawners+=("$!")
+		for _ in $(seq 1 600); do
+			grep -q ready "$work/ready" 2>/dev/null && break
+			sleep 0.1
+		done
+	fi
+}
+
+printf '%-10s %10s %12s %10s %10s %10s %9s %12s\n' processes scan_ms scan_wall_ms ps_ms ratio peak_rss_mb requests per_1k_ms
+for n in 1000 5000 10000; do
+	spawn_to "$n"
+	procs=$(ls -d /proc/[0-9]* | wc -l)
+	"$bin" scan --json --interval 1 >"$work/scan.json" || true
+	scan_ms=$(jq .scan_ms "$work/scan.json")
+	requests=$(jq .engine_requests "$work/scan.json")
+	containers=$(jq .containers "$work/scan.json")
+	hyperfine -N -i --warmup 2 --runs 10 --export-json "$work/h.json" \
+		-n scan "$bin scan --json --interval 0" \
+		-n ps "ps -eo pid,ppid,pcpu,comm,cgroup" >/dev/null 2>&1 || true
+	wall=$(jq '.results[] | select(.command == "scan") | .median * 1000' "$work/h.json")
+	ps_ms=$(jq '.results[] | select(.command == "ps") | .median * 1000' "$work/h.json")
+	rss=$( { /usr/bin/time -f '%M' "$bin" scan --json --interval 0 >/dev/null || true; } 2>&1 | tail -n1)
+	printf '%-10s %10.1f %12.1f %10.1f %10.2f %10.1f %9s %12.2f\n' "$procs" "$scan_ms" "$wall" \
+		"$ps_ms" "$(echo "$wall / $ps_ms" | bc -l)" "$(echo "$rss / 1024" | bc -l)" \
+		"$requests/$containers" "$(echo "$wall * 1000 / $procs" | bc -l)"
+done
+echo "ratio = whole scan --interval 0 (wall) / ps; requests = engine requests / distinct containers traced"

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# minertrace scan on a host with a legitimate idle container, a container
+# whose app drops and runs a miner from /tmp, a miner started with docker
+# exec, a quiet host process and a host process that keeps respawning its
+# child: the two miners rank first with their containers and reasons; the
+# idle container and the quiet process are not flagged.
+. "$(dirname "$0")/lib.sh"
+use_dockerd
+
+idle=$(run_container idle acme/web:1.4 -- idle)
+idle_id=$(docker inspect -f '{{.Id}}' "$idle")
+app=$(run_container app metabase/metabase:v0.46.6 -e MT_BURN=60 \
+	-e "MT_MINER_ARGS=-o stratum+tcp://pool.minexmr.example:4444 --donate-level 1" -- \
+	app /bin/sh DROP /usr/share/payload/miner /tmp/kdevtmpfsi)
+app_id=$(docker inspect -f '{{.Id}}' "$app")
+web=$(run_container web acme/web:1.4 -- idle)
+web_id=$(docker inspect -f '{{.Id}}' "$web")
+docker cp "$MT_PAYLOAD/mt-miner" "$web:/tmp/xmrig"
+docker exec -d -u 1000 -e MT_BURN=40 -e MT_POOL_PORT=3333 "$web" /tmp/xmrig --cpu-max-threads-hint 50
+dropped=$(container_pid "$app_id" kdevtmpfsi) || die "the dropped miner did not start"
+execd=$(container_pid "$web_id" xmrig) || die "the exec'd miner did not start"
+sleep 300 &
+quiet=$!
+MT_CHILDREN+=("$quiet")
+# a parent that keeps restarting its child
+cp "$MT_PAYLOAD/mt-miner" "$MT_TMP/updater"
+bash -c 'trap "kill \$c 2>/dev/null; exit 0" TERM
+	while :; do MT_BURN=0 "$1" & c=$!; sleep 0.05; kill $c; wait $c 2>/dev/null; done' \
+	_ "$MT_TMP/updater" </dev/null >/dev/null 2>&1 &
+watchdog=$!
+MT_CHILDREN+=("$watchdog")
+sleep 0.5
+
+rc=0
+mt scan --json --interval 1 >"$MT_TMP/scan.json" || rc=$?
+expect_eq "scan exit status: suspicious found" "$rc" 5
+validate --scan "$MT_SCHEMA" "$MT_TMP/scan.json"
+f=$MT_TMP/scan.json
+check "the two miners rank first" "[.findings[0:2][].pid] | sort == ([$dropped, $execd] | sort)" "$f"
+check "dropped miner: container and image" ".findings[] | select(.pid == $dropped) | .trace.containers[0].id == \"$app_id\" and .trace.containers[0].engine.image.reference == \"metabase/metabase:v0.46.6\"" "$f"
+check "dropped miner: reasons" ".findings[] | select(.pid == $dropped) | [.signals[].id] | contains([\"cpu\", \"miner-name\", \"stratum\", \"exe-deleted\", \"scratch-dir\", \"writable-layer\"])" "$f"
+check "dropped miner: CPU measured" ".findings[] | select(.pid == $dropped) | .cpu.core_percent > 30 and .cpu.host_percent > 0" "$f"
+check "exec'd miner: container and entry" ".findings[] | select(.pid == $execd) | .trace.containers[0].id == \"$web_id\" and .trace.entry.kind == \"docker-exec\"" "$f"
+check "exec'd miner: pool connection and reasons" ".findings[] | select(.pid == $execd) | [.signals[].id] | contains([\"miner-name\", \"miner-argument\", \"pool-port\", \"entered-from-outside\"])" "$f"
+check "exec'd miner: the pool port named" ".findings[] | select(.pid == $execd) | .signals[] | select(.id == \"pool-port\") | .detail | test(\"127.0.0.1:3333\")" "$f"
+check "the idle container is not flagged" "[.findings[].trace.containers[0].id] | index(\"$idle_id\") == null" "$f"
+check "the quiet host process is not flagged" "[.findings[].pid] | index($quiet) == null" "$f"
+check "scores are ranked" '[.findings[].score] == ([.findings[].score] | sort | reverse)' "$f"
+check "every finding over the threshold" '.findings | all(.score >= 40)' "$f"
+check "engine asked per container, not per process" '.engine_requests <= (.containers * 6)' "$f"
+check "a scan time without the interval" '.scan_ms > 0 and .scan_ms < 5000' "$f"
+
+# everything with a signal, to see the respawns
+mt scan --json --interval 1 --min-score 1 >"$MT_TMP/all.json" || true
+check "respawned child" '[.findings[] | select(.comm == "updater") | .signals[].id] | index("respawned") != null' "$MT_TMP/all.json"
+check "its watchdog parent" ".findings | any(.pid == $watchdog and ([.signals[].id] | index(\"watchdog\") != null))" "$MT_TMP/all.json"
+
+# --top, a custom signature, the text table and a clean run
+mt scan --json --interval 0 --top 1 >"$MT_TMP/top.json" || true
+check "--top 1" '.findings | length == 1' "$MT_TMP/top.json"
+printf '# extra\nname sleep\n' >"$MT_TMP/sigs"
+mt scan --json --interval 0 --min-score 40 --signatures "$MT_TMP/sigs" >"$MT_TMP/sigs.json" || true
+check "--signatures adds names" ".findings | any(.pid == $quiet and (.signals[0].id == \"miner-name\"))" "$MT_TMP/sigs.json"
+printf 'colour purple\n' >"$MT_TMP/bad"
+rc=0
+mt scan --interval 0 --signatures "$MT_TMP/bad" >/dev/null 2>"$MT_TMP/bad.err" || rc=$?
+expect_eq "a bad signatures file is refused" "$rc" 4
+grep -q "bad:1" "$MT_TMP/bad.err" || fail "no line number: $(cat "$MT_TMP/bad.err")"
+mt scan --interval 0.5 --color=never >"$MT_TMP/scan.txt" || true
+grep -q "kdevtmpfsi .*${app_id:0:12}  metabase/metabase:v0.46.6" "$MT_TMP/scan.txt" || fail "text table lacks the dropped miner"
+grep -q "^Scanned in" "$MT_TMP/scan.txt" || fail "text lacks the figures"
+mt scan --format=markdown --interval 0 >"$MT_TMP/scan.md" || true
+grep -q '^| 1 | ' "$MT_TMP/scan.md" || fail "markdown lacks the ranking table"
+docker rm -f "$app" "$web" >/dev/null
+kill "$watchdog"
+wait "$watchdog" 2>/dev/null || true
+rc=0
+mt scan --interval 0.2 >/dev/null || rc=$?
+expect_eq "nothing suspicious left: exit 0" "$rc" 0
+finish
