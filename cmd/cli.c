@@ -1,5 +1,6 @@
 /* The command line: options, renderer choice, exit codes. */
 #include "cli.h"
+#include "guard.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -24,6 +25,7 @@ struct cli {
 	enum format format;
 	int color; /* -1 auto, 0 never, 1 always */
 	bool scan_mode;
+	bool no_reexec;
 	const char *pid_arg;
 	const char *collect_dir;
 };
@@ -40,6 +42,7 @@ enum {
 	OPT_TOP,
 	OPT_SIGNATURES,
 	OPT_NO_PROBE,
+	OPT_NO_REEXEC,
 };
 
 static const struct option long_options[] = {
@@ -58,6 +61,7 @@ static const struct option long_options[] = {
     {"top", required_argument, NULL, OPT_TOP},
     {"signatures", required_argument, NULL, OPT_SIGNATURES},
     {"no-probe", no_argument, NULL, OPT_NO_PROBE},
+    {"no-reexec", no_argument, NULL, OPT_NO_REEXEC},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -89,6 +93,8 @@ static void usage(FILE *out)
 	    "      --no-hash            same as --hash=none\n"
 	    "      --collect=DIR        also save the evidence in DIR (created; must be empty):\n"
 	    "                           binaries, /proc files, engine replies, reports, hashes\n"
+	    "      --no-reexec          when a preload library (rootkit) is loaded into\n"
+	    "                           minertrace, report it but do not run again without it\n"
 	    "  -h, --help               show this help and exit\n"
 	    "  -V, --version            show the version and exit\n"
 	    "\n"
@@ -101,7 +107,8 @@ static void usage(FILE *out)
 	    "\n"
 	    "Exit status:\n"
 	    "  0  traced; scan: nothing suspicious\n"
-	    "  1  no such PID, or it exited or was reused during the trace\n"
+	    "  1  no such PID, it cannot be read, or it exited or was reused during\n"
+	    "     the trace\n"
 	    "  2  usage error\n"
 	    "  3  the report could not be written\n"
 	    "  4  minertrace could not run (out of memory, unreadable proc root,\n"
@@ -275,6 +282,9 @@ static int parse_option(struct cli *cli, int c, char **argv)
 	case OPT_NO_PROBE:
 		cli->scan.no_hidden_probe = true;
 		return -1;
+	case OPT_NO_REEXEC:
+		cli->no_reexec = true;
+		return -1;
 	case 'h':
 		usage(stdout);
 		return fflush(stdout) == 0 && !ferror(stdout) ? MT_EXIT_OK : MT_EXIT_OUTPUT;
@@ -444,7 +454,8 @@ int mt_cli_main(int argc, char **argv)
 {
 	struct cli cli;
 	struct mt_session *session = NULL;
-	char detail[256];
+	struct mt_preload_report preload;
+	char detail[256], **original_argv;
 	unsigned long pid = 0;
 	enum mt_err err;
 	int rc;
@@ -453,21 +464,38 @@ int mt_cli_main(int argc, char **argv)
 	mt_options_init(&cli.opts);
 	mt_scan_options_init(&cli.scan);
 	cli.color = -1;
+	/* getopt reorders argv; running again wants it as it was. */
+	original_argv = calloc((size_t)argc + 1, sizeof(*original_argv));
+	if (!original_argv) {
+		fputs("minertrace: out of memory\n", stderr);
+		return MT_EXIT_FAILURE;
+	}
+	memcpy(original_argv, argv, (size_t)argc * sizeof(*argv));
 	rc = parse_args(argc, argv, &cli);
-	if (rc >= 0)
+	if (rc >= 0) {
+		free(original_argv);
 		return rc;
-	if (!cli.scan_mode && !parse_uint(cli.pid_arg, 1, 4194304, &pid))
+	}
+	if (!cli.scan_mode && !parse_uint(cli.pid_arg, 1, 4194304, &pid)) {
+		free(original_argv);
 		return usage_error("'%s' is not a valid PID (1-4194304)", cli.pid_arg);
+	}
 	if (cli.collect_dir && mt_collect_check_dir(cli.collect_dir) != MT_OK) {
 		fprintf(stderr, "minertrace: --collect %s: not an empty directory\n",
 		        cli.collect_dir);
+		free(original_argv);
 		return MT_EXIT_FAILURE;
 	}
+	/* Before anything is loaded with dlopen (see minertrace/preload.h). */
+	mt_guard_preload(original_argv, !cli.no_reexec && !cli.opts.proc_root, &preload);
+	free(original_argv);
 	err = mt_session_new(&cli.opts, &session, detail, sizeof(detail));
 	if (err) {
+		mt_preload_report_clear(&preload);
 		fprintf(stderr, "minertrace: %s\n", detail[0] ? detail : mt_strerror(err));
 		return MT_EXIT_FAILURE;
 	}
+	mt_session_set_preload(session, &preload);
 	rc = cli.scan_mode ? run_scan(&cli, session) : run_trace(&cli, session, (pid_t)pid);
 	mt_session_free(session);
 	return rc;

@@ -66,7 +66,7 @@ PROCESS = obj({
     "pid": INT, "ppid": INT, "nspid": arr(INT),
     "role": enum("host", "target", "container-process", "container-init", "runtime-shim"),
     "comm": NS, "argv": arr(S), "argv_truncated": BOOL, "kernel_thread": BOOL,
-    "uid": IDS, "gid": IDS, "user": NS, "state": NS, "start_time": NS, "start_ticks": INT,
+    "uid": nullable(IDS), "gid": nullable(IDS), "user": NS, "state": NS, "start_time": NS, "start_ticks": INT,
     "cpu_seconds": NUM, "rss_kb": INT, "threads": INT, "cwd": NS,
     "namespaces": obj({k: NINT for k in ("pid", "mnt", "cgroup", "net", "user")}, b64=False),
     "container_id": NS, "cgroup": CGROUP, "exe": nullable(EXE), "vanished": BOOL})
@@ -127,7 +127,7 @@ ENGINE = obj({"enabled": BOOL, "endpoint": NS, "reachable": BOOL, "api_version":
 WARNING = obj({"code": enum(*ERRS), "pid": NINT, "subject": S, "message": S})
 TRACE = obj({
     "schema": {"const": "minertrace/1"}, "evidence": EVIDENCE,
-    "target": obj({"pid": INT, "status": enum("traced", "not-found", "vanished")}),
+    "target": obj({"pid": INT, "status": enum("traced", "not-found", "vanished", "unreadable")}),
     "chain_end": enum("root", "parent-vanished", "pid-recycled", "loop", "depth-limit",
                       "unreadable"),
     "chain": arr(PROCESS), "containers": arr(CONTAINER), "origin": ORIGIN, "entry": ENTRY,

@@ -274,12 +274,12 @@ void mti_cgroup_info_free(struct mt_cgroup_info *info)
 	if (!info)
 		return;
 	free(info->container.id);
-	for (i = 0; i < info->n_outer; i++)
+	for (i = 0; info->outer && i < info->n_outer; i++)
 		free(info->outer[i].id);
 	free(info->outer);
 	free(info->pod_uid);
 	free(info->path);
-	for (i = 0; i < info->n_lines; i++) {
+	for (i = 0; info->lines && i < info->n_lines; i++) {
 		free(info->lines[i].controllers);
 		free(info->lines[i].path);
 	}
@@ -365,7 +365,7 @@ static int line_bonus(const struct mt_cgroup_line *l)
 
 enum mt_err mti_cgroup_parse(const char *buf, size_t len, struct mt_cgroup_info *out)
 {
-	const char *p = buf, *end = buf + len;
+	const char *p = buf, *end = buf ? buf + len : buf;
 	size_t cap = 0, best = 0;
 	struct candidate cand, best_cand;
 	int best_score = -1;
@@ -378,7 +378,8 @@ enum mt_err mti_cgroup_parse(const char *buf, size_t len, struct mt_cgroup_info 
 		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		struct mt_cgroup_line line;
 
-		if (l) {
+		/* an empty line ("\n\n") has l == 0 */
+		if (l) { /* cppcheck-suppress knownConditionTrueFalse */
 			err = parse_line(p, l, &line);
 			if (err == MT_ERR_NOMEM)
 				goto fail;

@@ -78,12 +78,10 @@ void mti_classify_roles(struct mt_trace *t)
 		else if ((is_ns_init(p) && (same_ns || p->container_index >= 0)) ||
 		         engine_init(t, p))
 			p->role = MT_ROLE_CONTAINER_INIT;
-		else if (same_ns)
+		else if (same_ns || (!shim && (p->container_index >= 0 || p->n_nspid > 1)))
 			p->role = MT_ROLE_CONTAINER_PROCESS;
 		else if (shim)
 			p->role = MT_ROLE_RUNTIME_SHIM;
-		else if (p->container_index >= 0 || p->n_nspid > 1)
-			p->role = MT_ROLE_CONTAINER_PROCESS;
 		else
 			p->role = MT_ROLE_HOST;
 	}
@@ -275,7 +273,7 @@ static enum mt_err collect_signals(struct mt_trace *t)
 	if (!err && (t->entry.kind == MT_ENTRY_RUNTIME_EXEC ||
 	             t->entry.kind == MT_ENTRY_DOCKER_EXEC || t->entry.kind == MT_ENTRY_SETNS))
 		err = mti_add_signal(v, "entered-from-outside", "%s", t->entry.detail);
-	if (!err && target->uid[0] == 0 && target->container_index >= 0)
+	if (!err && target->have_ids && target->uid[0] == 0 && target->container_index >= 0)
 		err = mti_add_signal(v, "root-in-container", "runs as root inside the container");
 	if (!err && ec && ec->privileged)
 		err = mti_add_signal(v, "privileged",

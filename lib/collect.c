@@ -452,7 +452,7 @@ enum mt_err mt_collect_check_dir(const char *dir)
 		       : errno == ENOTDIR ? MT_ERR_EXISTS
 		                          : mti_errno_to_err(errno);
 	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
 			err = MT_ERR_EXISTS;
 	closedir(d);
 	return err;
@@ -484,7 +484,7 @@ static int open_empty_dir(const char *dir, enum mt_err *err)
 		return -1;
 	}
 	while ((de = readdir(d))) {
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
 			closedir(d);
 			close(fd);
 			*err = MT_ERR_EXISTS;

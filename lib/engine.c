@@ -178,7 +178,7 @@ static char *error_message(const char *body, size_t len)
 	const cJSON *m = root ? cJSON_GetObjectItemCaseSensitive(root, "message") : NULL;
 	char *s = NULL;
 
-	if (cJSON_IsString(m) && m->valuestring)
+	if (m && cJSON_IsString(m) && m->valuestring)
 		s = mti_strndup(m->valuestring, strnlen(m->valuestring, 200));
 	cJSON_Delete(root);
 	return s;
@@ -341,6 +341,7 @@ static struct mti_engine_replies *cache_get(struct mti_engine *e, const char *id
 		return r;
 	if (e->n_cache >= MAX_CACHED_CONTAINERS)
 		return NULL;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	if (mti_grow((void **)&e->cache, &e->cap_cache, e->n_cache + 1, sizeof(*e->cache)))
 		return NULL;
 	r = calloc(1, sizeof(*r));

@@ -346,7 +346,8 @@ enum mt_err mti_members_read(struct mt_session *s, struct mt_trace *t, const str
 		         "the tasks of cgroup %s could not be listed", ref->cgroup.path);
 		goto out;
 	}
-	qsort(tids, n, sizeof(*tids), cmp_pid);
+	if (n)
+		qsort(tids, n, sizeof(*tids), cmp_pid);
 	mti_buf_init(&b);
 	for (i = 0; i < n; i++) {
 		struct mt_member m;

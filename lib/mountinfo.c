@@ -115,7 +115,7 @@ static enum mt_err parse_mount_line(const char *s, size_t len, struct mti_mount 
 
 enum mt_err mti_mounts_parse(const char *buf, size_t len, struct mti_mounts *out)
 {
-	const char *p = buf, *end = buf + len;
+	const char *p = buf, *end = buf ? buf + len : buf;
 	size_t cap = 0;
 	enum mt_err err;
 

@@ -87,8 +87,9 @@ NAME_FN(mt_chain_end_name,
         [MT_CHAIN_PID_RECYCLED] = "pid-recycled", [MT_CHAIN_LOOP] = "loop",
         [MT_CHAIN_DEPTH_LIMIT] = "depth-limit", [MT_CHAIN_UNREADABLE] = "unreadable")
 
-NAME_FN(mt_status_name, enum mt_trace_status, [MT_TRACE_COMPLETE] = "traced",
-        [MT_TRACE_NOT_FOUND] = "not-found", [MT_TRACE_VANISHED] = "vanished")
+NAME_FN(mt_status_name,
+        enum mt_trace_status, [MT_TRACE_COMPLETE] = "traced", [MT_TRACE_NOT_FOUND] = "not-found",
+        [MT_TRACE_VANISHED] = "vanished", [MT_TRACE_UNREADABLE] = "unreadable")
 
 NAME_FN(
     mt_image_source_name,

@@ -46,9 +46,6 @@ static void lookup_in_layer(struct mt_trace *t, pid_t pid, const char *dir, cons
 		return;
 	}
 	fd = mti_open_in_root(dfd, path, O_PATH | O_NOFOLLOW);
-	if (fd < 0 && errno == ENOSYS)
-		mti_warn(t, MT_ERR_UNSUPPORTED, pid, "overlay",
-		         "this kernel has no openat2: layers were not searched");
 	if (fd >= 0) {
 		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 			hit->found = true;

@@ -157,7 +157,7 @@ static size_t parse_num_list(const char *s, const char *end, uint64_t *vals, siz
 
 enum mt_err mti_parse_status(const char *buf, size_t len, struct mti_status *st)
 {
-	const char *p = buf, *end = buf + len;
+	const char *p = buf, *end = buf ? buf + len : buf;
 
 	memset(st, 0, sizeof(*st));
 	if (!buf)
@@ -232,7 +232,7 @@ enum mt_err mti_split_nul(const char *buf, size_t len, size_t max_items, char **
 {
 	char **v = NULL;
 	size_t n = 0, cap = 0, i = 0;
-	enum mt_err err = MT_OK;
+	enum mt_err err;
 
 	*argv = NULL;
 	*argc = 0;

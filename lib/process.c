@@ -48,10 +48,16 @@ static uint64_t read_ns(int dirfd, const char *name)
 	return ino;
 }
 
-/* Notes a read problem; returns true when the process is gone. */
-static bool note_failure(struct mt_trace *t, struct mt_process *p, enum mt_err err,
-                         const char *what)
+/* Notes a read problem; returns true when the process is gone. In a
+ * captured tree a missing file is only missing: the capture left it out. */
+static bool note_failure(const struct mt_session *s, struct mt_trace *t, struct mt_process *p,
+                         enum mt_err err, const char *what)
 {
+	if (err == MT_ERR_VANISHED && !s->pfs.live) {
+		mti_warn(t, MT_ERR_NOT_FOUND, p->pid, what, "%s is missing from the captured tree",
+		         what);
+		return false;
+	}
 	if (err == MT_ERR_VANISHED) {
 		p->vanished = true;
 		return true;
@@ -126,11 +132,12 @@ enum mt_err mti_process_read(struct mt_session *s, struct mt_trace *t, pid_t pid
 	if (err == MT_ERR_NOMEM)
 		goto out;
 	if (err) {
-		if (note_failure(t, p, err, "status"))
+		if (note_failure(s, t, p, err, "status"))
 			goto done;
 	} else {
 		mti_parse_status(b.data, b.len, &status);
 		if (status.have_uid) {
+			p->have_ids = true;
 			memcpy(p->uid, status.uid, sizeof(p->uid));
 			user = mti_session_user(s, p->uid[0]);
 			if (user && !(p->user = mti_strdup(user))) {
@@ -155,7 +162,7 @@ enum mt_err mti_process_read(struct mt_session *s, struct mt_trace *t, pid_t pid
 		if (err == MT_ERR_NOMEM)
 			goto out;
 		if (err) {
-			if (note_failure(t, p, err, "cmdline"))
+			if (note_failure(s, t, p, err, "cmdline"))
 				goto done;
 		} else {
 			err = mti_split_nul(b.data, b.len, MTI_ARGV_MAX_ITEMS, &p->argv, &p->argc,
@@ -169,8 +176,8 @@ enum mt_err mti_process_read(struct mt_session *s, struct mt_trace *t, pid_t pid
 		err = mti_readlink_at(dirfd, "cwd", &p->cwd);
 		if (err == MT_ERR_NOMEM)
 			goto out;
-		if (err && err != MT_ERR_VANISHED)
-			note_failure(t, p, err, "cwd");
+		if (err && (err != MT_ERR_VANISHED || !s->pfs.live))
+			note_failure(s, t, p, err, "cwd");
 	}
 	if (want->namespaces) {
 		p->ns_pid = read_ns(dirfd, "pid");
@@ -184,7 +191,7 @@ enum mt_err mti_process_read(struct mt_session *s, struct mt_trace *t, pid_t pid
 		if (err == MT_ERR_NOMEM)
 			goto out;
 		if (err) {
-			if (note_failure(t, p, err, "cgroup"))
+			if (note_failure(s, t, p, err, "cgroup"))
 				goto done;
 		} else {
 			err = mti_cgroup_parse(b.data, b.len, &p->cgroup);
@@ -200,7 +207,7 @@ enum mt_err mti_process_read(struct mt_session *s, struct mt_trace *t, pid_t pid
 		if (err == MT_ERR_NOMEM)
 			goto out;
 		if (err == MT_ERR_VANISHED)
-			p->vanished = true;
+			note_failure(s, t, p, err, "exe");
 	}
 done:
 	err = MT_OK;

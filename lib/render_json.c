@@ -179,9 +179,15 @@ static void add_opt_u64(struct mti_json *j, cJSON *o, const char *key, uint64_t 
 		add_null(j, o, key);
 }
 
-static void add_ids(struct mti_json *j, cJSON *o, const char *key, const uid_t *ids)
+static void add_ids(struct mti_json *j, cJSON *o, const char *key, const uid_t *ids, bool known)
 {
-	cJSON *x = add_object(j, o, key);
+	cJSON *x;
+
+	if (!known) {
+		add_null(j, o, key);
+		return;
+	}
+	x = add_object(j, o, key);
 
 	mti_json_add_number(j, x, "real", ids[0]);
 	mti_json_add_number(j, x, "effective", ids[1]);
@@ -284,8 +290,8 @@ static void add_process(struct mti_json *j, cJSON *arr, const struct mt_trace *t
 	add_strv(j, x, "argv", p->argv, p->argc);
 	mti_json_add_bool(j, x, "argv_truncated", p->argv_truncated);
 	mti_json_add_bool(j, x, "kernel_thread", p->kernel_thread);
-	add_ids(j, x, "uid", p->uid);
-	add_ids(j, x, "gid", (const uid_t *)p->gid);
+	add_ids(j, x, "uid", p->uid, p->have_ids);
+	add_ids(j, x, "gid", (const uid_t *)p->gid, p->have_ids);
 	mti_json_add_bytes(j, x, "user", p->user);
 	mti_json_add_bytes(j, x, "state", state[0] ? state : NULL);
 	add_time_ms(j, x, "start_time", p->start_time_ms);

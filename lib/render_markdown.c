@@ -13,7 +13,6 @@
 #include "util.h"
 
 struct mctx {
-	FILE *out;
 	struct mti_buf b;
 	enum mt_err err;
 };
@@ -96,8 +95,10 @@ static void process_row(struct mctx *m, const struct mt_trace *t, size_t i)
 	m_raw(m, " | ");
 	if (mti_shown_user(p))
 		m_esc(m, mti_shown_user(p));
-	else
+	else if (p->have_ids)
 		m_fmt(m, "%u", (unsigned)p->uid[0]);
+	else
+		m_raw(m, "?");
 	m_fmt(m, " | %s | ", mt_role_name(p->role));
 	if (p->container_index >= 0) {
 		char shortid[16];
@@ -350,6 +351,52 @@ static void stop_command(struct mctx *m, const struct mt_container *c)
 	}
 }
 
+static void render_warnings(struct mctx *m, const struct mt_trace *t)
+{
+	size_t i;
+
+	if (!t->n_warnings)
+		return;
+	m_raw(m, "\n### What could not be established\n\n");
+	for (i = 0; i < t->n_warnings; i++) {
+		m_raw(m, "- ");
+		m_esc(m, t->warnings[i].subject);
+		if (t->warnings[i].pid)
+			m_fmt(m, " (PID %d)", (int)t->warnings[i].pid);
+		m_raw(m, ": ");
+		m_esc(m, t->warnings[i].message);
+		m_raw(m, "\n");
+	}
+}
+
+/* What the start-up preload check found. */
+static void render_preload(struct mctx *m, const struct mt_preload_report *p)
+{
+	size_t i;
+
+	if (!p->detected)
+		return;
+	m_raw(m, "\n**Userland rootkit**: ");
+	if (p->preload_file) {
+		m_raw(m, "`/etc/ld.so.preload` lists ");
+		m_code(m, p->preload_file);
+		m_raw(m, ". ");
+	}
+	if (p->ld_preload_env) {
+		m_raw(m, "`LD_PRELOAD` was ");
+		m_code(m, p->ld_preload_env);
+		m_raw(m, ". ");
+	}
+	for (i = 0; i < p->n_unexpected_libs; i++) {
+		m_raw(m, i ? ", " : "Loaded into minertrace: ");
+		m_code(m, p->unexpected_libs[i]);
+	}
+	if (p->n_unexpected_libs)
+		m_raw(m, ". ");
+	m_esc(m, p->note);
+	m_raw(m, "\n");
+}
+
 static void render_containment(struct mctx *m, const struct mt_trace *t)
 {
 	const struct mt_container *c =
@@ -413,7 +460,7 @@ static void render_containment(struct mctx *m, const struct mt_trace *t)
 enum mt_err mt_render_markdown(const struct mt_trace *t, const struct mt_render_options *ro,
                                FILE *out)
 {
-	struct mctx m = {out, {NULL, 0, 0}, MT_OK};
+	struct mctx m = {{NULL, 0, 0}, MT_OK};
 	char when[40];
 	size_t i;
 
@@ -432,6 +479,11 @@ enum mt_err mt_render_markdown(const struct mt_trace *t, const struct mt_render_
 	m_raw(&m, ", boot ID ");
 	m_code(&m, t->evidence.boot_id ? t->evidence.boot_id : "?");
 	m_fmt(&m, ", by minertrace %s as uid %u.\n\n", MT_VERSION, (unsigned)t->evidence.uid);
+	if (t->status == MT_TRACE_UNREADABLE) {
+		m_fmt(&m, "**PID %d cannot be read.**\n", (int)t->target_pid);
+		render_warnings(&m, t);
+		goto out;
+	}
 	if (t->status == MT_TRACE_NOT_FOUND || !t->chain_len) {
 		m_fmt(&m, "**No such process: PID %d.**\n", (int)t->target_pid);
 		goto out;
@@ -456,24 +508,9 @@ enum mt_err mt_render_markdown(const struct mt_trace *t, const struct mt_render_
 			m_raw(&m, "\n");
 		}
 	}
-	if (t->evidence.preload.detected) {
-		m_raw(&m, "\n**Userland rootkit**: ");
-		m_esc(&m, t->evidence.preload.note);
-		m_raw(&m, "\n");
-	}
+	render_preload(&m, &t->evidence.preload);
 	render_containment(&m, t);
-	if (t->n_warnings) {
-		m_raw(&m, "\n### What could not be established\n\n");
-		for (i = 0; i < t->n_warnings; i++) {
-			m_raw(&m, "- ");
-			m_esc(&m, t->warnings[i].subject);
-			if (t->warnings[i].pid)
-				m_fmt(&m, " (PID %d)", (int)t->warnings[i].pid);
-			m_raw(&m, ": ");
-			m_esc(&m, t->warnings[i].message);
-			m_raw(&m, "\n");
-		}
-	}
+	render_warnings(&m, t);
 out:
 	if (!m.err && m.b.data && fwrite(m.b.data, 1, m.b.len, out) != m.b.len)
 		m.err = MT_ERR_IO;
@@ -486,7 +523,7 @@ out:
 enum mt_err mt_render_scan_markdown(const struct mt_scan *scan, const struct mt_render_options *ro,
                                     FILE *out)
 {
-	struct mctx m = {out, {NULL, 0, 0}, MT_OK};
+	struct mctx m = {{NULL, 0, 0}, MT_OK};
 	char when[40], shortid[16];
 	size_t i, k;
 

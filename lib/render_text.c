@@ -40,16 +40,39 @@ static void t_raw(struct tctx *c, const char *s)
 	c->cols += mti_display_width(s, strlen(s));
 }
 
-/* Appends untrusted text, escaped. */
-static void t_esc(struct tctx *c, const char *s)
+/* Appends untrusted text s[0..len), escaped. */
+static void t_esc_n(struct tctx *c, const char *s, size_t len)
 {
 	size_t before = c->line.len;
 
 	if (c->err || !s)
 		return;
-	c->err = mti_escape_text(&c->line, s, strlen(s));
+	c->err = mti_escape_text(&c->line, s, len);
 	if (!c->err)
 		c->cols += mti_display_width(c->line.data + before, c->line.len - before);
+}
+
+static void t_esc(struct tctx *c, const char *s)
+{
+	t_esc_n(c, s, s ? strlen(s) : 0);
+}
+
+/* A file's content on one line: the lines joined by spaces, the final
+ * newline dropped. */
+static void t_esc_lines(struct tctx *c, const char *s)
+{
+	if (!s)
+		return;
+	while (*s) {
+		size_t len = strcspn(s, "\n");
+
+		t_esc_n(c, s, len);
+		s += len;
+		while (*s == '\n')
+			s++;
+		if (*s)
+			t_raw(c, " ");
+	}
 }
 
 static void t_fmt(struct tctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -262,8 +285,10 @@ static void process_line(struct tctx *c, const struct mt_trace *t, size_t i)
 	t_raw(c, " ");
 	if (mti_shown_user(p))
 		t_esc(c, mti_shown_user(p));
-	else
+	else if (p->have_ids)
 		t_fmt(c, "%u", (unsigned)p->uid[0]);
+	else
+		t_raw(c, "?");
 	t_pad(c, COL_ROLE - 1);
 	t_raw(c, " ");
 	t_color(c, p->role == MT_ROLE_HOST ? C_DIM : p->role == MT_ROLE_TARGET ? C_RED : C_YELLOW);
@@ -572,6 +597,41 @@ static void render_target(struct tctx *c, const struct mt_trace *t)
 	}
 }
 
+/* What the start-up preload check found: the libraries, then the note. */
+static void render_preload(struct tctx *c, const struct mt_preload_report *p)
+{
+	const char *sep = "";
+	size_t i;
+
+	if (!p->detected)
+		return;
+	t_label(c, "Rootkit");
+	t_color(c, C_RED);
+	if (p->preload_file) {
+		t_raw(c, "/etc/ld.so.preload lists ");
+		t_esc_lines(c, p->preload_file);
+		sep = "; ";
+	}
+	if (p->ld_preload_env) {
+		t_raw(c, sep);
+		t_raw(c, "LD_PRELOAD=");
+		t_esc(c, p->ld_preload_env);
+		sep = "; ";
+	}
+	for (i = 0; i < p->n_unexpected_libs; i++) {
+		t_raw(c, i ? ", " : sep);
+		t_raw(c, i ? "" : "loaded into minertrace: ");
+		t_esc(c, p->unexpected_libs[i]);
+	}
+	t_color(c, C_RESET);
+	t_endl(c);
+	if (p->note) {
+		t_label(c, "");
+		t_esc(c, p->note);
+		t_endl(c);
+	}
+}
+
 static void render_verdict(struct tctx *c, const struct mt_trace *t)
 {
 	size_t i;
@@ -647,8 +707,9 @@ enum mt_err mt_render_text(const struct mt_trace *t, const struct mt_render_opti
 	t_raw(&c, "host ");
 	t_esc(&c, t->evidence.hostname ? t->evidence.hostname : "?");
 	t_endl(&c);
-	if (t->status == MT_TRACE_NOT_FOUND) {
-		t_fmt(&c, "PID %d: no such process", (int)t->target_pid);
+	if (t->status == MT_TRACE_NOT_FOUND || t->status == MT_TRACE_UNREADABLE) {
+		t_fmt(&c, "PID %d: %s", (int)t->target_pid,
+		      t->status == MT_TRACE_NOT_FOUND ? "no such process" : "cannot be read");
 		t_endl(&c);
 		render_warnings(&c, t);
 		goto out;
@@ -660,14 +721,7 @@ enum mt_err mt_render_text(const struct mt_trace *t, const struct mt_render_opti
 		render_container(&c, t, &t->containers[i]);
 	render_target(&c, t);
 	render_verdict(&c, t);
-	if (t->evidence.preload.detected) {
-		t_label(&c, "Rootkit");
-		t_color(&c, C_RED);
-		t_esc(&c, t->evidence.preload.note ? t->evidence.preload.note
-		                                   : "a preload library was found");
-		t_color(&c, C_RESET);
-		t_endl(&c);
-	}
+	render_preload(&c, &t->evidence.preload);
 	if (t->status == MT_TRACE_VANISHED) {
 		t_label(&c, "Status");
 		t_color(&c, C_YELLOW);
@@ -823,7 +877,7 @@ enum mt_err mt_render_scan_text(const struct mt_scan *scan, const struct mt_rend
 		t_color(&c, C_RED);
 		if (scan->host_preload) {
 			t_raw(&c, "/etc/ld.so.preload lists ");
-			t_esc(&c, scan->host_preload);
+			t_esc_lines(&c, scan->host_preload);
 		}
 		if (scan->n_hidden) {
 			t_fmt(&c, "%s%zu process%s hidden from the /proc listing:",
@@ -835,11 +889,7 @@ enum mt_err mt_render_scan_text(const struct mt_scan *scan, const struct mt_rend
 		t_color(&c, C_RESET);
 		t_endl(&c);
 	}
-	if (scan->evidence.preload.detected) {
-		t_label(&c, "Preload");
-		t_esc(&c, scan->evidence.preload.note ? scan->evidence.preload.note : "detected");
-		t_endl(&c);
-	}
+	render_preload(&c, &scan->evidence.preload);
 	t_endl(&c);
 	t_color(&c, C_DIM);
 	t_fmt(&c,

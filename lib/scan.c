@@ -21,6 +21,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -239,7 +240,8 @@ static enum mt_err take_sample(struct scan_ctx *x, struct sample **out, size_t *
 		*n = 0;
 		return err;
 	}
-	qsort(v, *n, sizeof(*v), cmp_sample);
+	if (*n)
+		qsort(v, *n, sizeof(*v), cmp_sample);
 	*out = v;
 	return MT_OK;
 }
@@ -248,6 +250,7 @@ static const struct sample *find_sample(const struct sample *v, size_t n, pid_t 
 {
 	struct sample key;
 
+	memset(&key, 0, sizeof(key));
 	key.pid = pid;
 	return bsearch(&key, v, n, sizeof(*v), cmp_sample);
 }
@@ -419,6 +422,7 @@ static enum mt_err pool_signal(struct scan_ctx *x, struct candidate *c, int dirf
  * without leaving that root. */
 static enum mt_err container_preload_signal(struct candidate *c, int dirfd)
 {
+	struct stat st;
 	struct mti_buf b;
 	enum mt_err err = MT_OK;
 	int root, fd;
@@ -426,12 +430,16 @@ static enum mt_err container_preload_signal(struct candidate *c, int dirfd)
 	root = openat(dirfd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return MT_OK;
-	fd = mti_open_in_root(root, "/etc/ld.so.preload", O_RDONLY | O_NOFOLLOW);
+	/* A symlink is followed, but only inside the root (a planted link to a
+	 * host file, or through /proc magic links, goes nowhere). */
+	fd = mti_open_in_root(root, "/etc/ld.so.preload", O_RDONLY | O_NONBLOCK);
 	close(root);
 	if (fd < 0)
 		return MT_OK;
 	mti_buf_init(&b);
-	if (mti_read_fd(fd, 4096, &b, NULL) == MT_OK && b.len) {
+	/* Only a regular file: a FIFO or a device there could block or never end. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    mti_read_fd(fd, 4096, &b, NULL) == MT_OK && b.len) {
 		size_t i;
 
 		for (i = 0; i < b.len; i++)
@@ -564,6 +572,7 @@ static enum mt_err respawns(struct scan_ctx *x, const struct sample *a, size_t n
 		const struct sample *now = find_sample(b, nb, a[i].pid);
 
 		if (!a[i].kthread && a[i].ppid > 1 && (!now || now->start != a[i].start) &&
+		    /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 		    !(err = mti_grow((void **)&gone, &cap_g, n_gone + 1, sizeof(*gone))))
 			gone[n_gone++] = &a[i];
 	}
@@ -571,6 +580,7 @@ static enum mt_err respawns(struct scan_ctx *x, const struct sample *a, size_t n
 		const struct sample *then = find_sample(a, na, b[i].pid);
 
 		if (!b[i].kthread && b[i].ppid > 1 && (!then || then->start != b[i].start) &&
+		    /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 		    !(err = mti_grow((void **)&born, &cap_b, n_born + 1, sizeof(*born))))
 			born[n_born++] = &b[i];
 	}
@@ -578,7 +588,8 @@ static enum mt_err respawns(struct scan_ctx *x, const struct sample *a, size_t n
 		for (k = 0; k < n_born && !err; k++) {
 			struct candidate *c;
 
-			if (born[k]->ppid != gone[i]->ppid || strcmp(born[k]->comm, gone[i]->comm))
+			if (born[k]->ppid != gone[i]->ppid ||
+			    strcmp(born[k]->comm, gone[i]->comm) != 0)
 				continue;
 			c = find_cand(x, born[k]->pid);
 			if (!c) {
@@ -738,7 +749,7 @@ static enum mt_err trace_candidates(struct scan_ctx *x, int min_score)
 		if (!c->have_cgroup || c->cgroup.scope != MT_SCOPE_CONTAINER ||
 		    !mti_engine_serves(c->cgroup.container.id, c->cgroup.container.runtime))
 			continue;
-		for (k = 0; k < n_ids && strcmp(ids[k], c->cgroup.container.id); k++)
+		for (k = 0; k < n_ids && strcmp(ids[k], c->cgroup.container.id) != 0; k++)
 			;
 		if (k == n_ids)
 			ids[n_ids++] = c->cgroup.container.id;
@@ -750,6 +761,7 @@ static enum mt_err trace_candidates(struct scan_ctx *x, int min_score)
 		err = mti_engine_job_wait(job);
 	if (err)
 		return err;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	x->traces = calloc(n_trace ? n_trace : 1, sizeof(*x->traces));
 	if (!x->traces)
 		return MT_ERR_NOMEM;
@@ -837,20 +849,22 @@ static enum mt_err rank(struct scan_ctx *x, const struct mt_scan_options *o)
 
 static void host_preload(struct scan_ctx *x)
 {
-	int etc = open("/etc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int etc;
 
-	if (!x->s->pfs.live || etc < 0) {
-		if (etc >= 0)
-			close(etc);
-		return;
+	/* Running again in a private namespace blanked the file for us: what it
+	 * lists is what the first run read. */
+	if (x->s->preload.reexecuted && x->s->preload.preload_file) {
+		x->scan->host_preload = mti_strdup(x->s->preload.preload_file);
+	} else if (x->s->pfs.live &&
+	           (etc = open("/etc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		if (!mti_read_at(etc, "ld.so.preload", 4096, &x->buf, NULL) && x->buf.len)
+			x->scan->host_preload = mti_strdup(x->buf.data);
+		close(etc);
 	}
-	if (!mti_read_at(etc, "ld.so.preload", 4096, &x->buf, NULL) && x->buf.len) {
-		x->scan->host_preload = mti_strdup(x->buf.data);
+	if (x->scan->host_preload)
 		scan_warn(x->scan, MT_OK, 0, "preload",
 		          "the host's /etc/ld.so.preload is not empty: every program loads what it "
 		          "lists (a userland rootkit hides processes this way)");
-	}
-	close(etc);
 }
 
 /* Examines the processes of the second listing, and the hidden ones. */

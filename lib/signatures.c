@@ -24,6 +24,17 @@ static enum mt_err push(char ***v, size_t *n, const char *s, size_t len)
 	return MT_OK;
 }
 
+static bool known_kind(const char *kind, size_t len)
+{
+	static const char *const kinds[] = {"name", "arg", "algo", "port"};
+	size_t i;
+
+	for (i = 0; i < MTI_ARRAY_LEN(kinds); i++)
+		if (len == strlen(kinds[i]) && memcmp(kind, kinds[i], len) == 0)
+			return true;
+	return false;
+}
+
 enum mt_err mti_signatures_parse(struct mti_signatures *sigs, const char *text, size_t len,
                                  size_t *bad_line)
 {
@@ -50,7 +61,7 @@ enum mt_err mti_signatures_parse(struct mti_signatures *sigs, const char *text, 
 			val = kend;
 			while (val < vend && (*val == ' ' || *val == '\t'))
 				val++;
-			if (val >= vend)
+			if (val >= vend || !known_kind(kind, (size_t)(kend - kind)))
 				err = MT_ERR_PARSE;
 			else if (kend - kind == 4 && memcmp(kind, "name", 4) == 0)
 				err = push(&sigs->names, &sigs->n_names, val, (size_t)(vend - val));
@@ -58,7 +69,7 @@ enum mt_err mti_signatures_parse(struct mti_signatures *sigs, const char *text, 
 				err = push(&sigs->args, &sigs->n_args, val, (size_t)(vend - val));
 			else if (kend - kind == 4 && memcmp(kind, "algo", 4) == 0)
 				err = push(&sigs->algos, &sigs->n_algos, val, (size_t)(vend - val));
-			else if (kend - kind == 4 && memcmp(kind, "port", 4) == 0) {
+			else {
 				uint64_t port;
 				unsigned short *ports;
 
@@ -72,8 +83,6 @@ enum mt_err mti_signatures_parse(struct mti_signatures *sigs, const char *text, 
 					sigs->ports = ports;
 					sigs->ports[sigs->n_ports++] = (unsigned short)port;
 				}
-			} else {
-				err = MT_ERR_PARSE;
 			}
 		}
 		if (err) {

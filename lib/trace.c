@@ -120,7 +120,8 @@ static enum mt_err walk_chain(struct mt_session *s, struct mt_trace *t, pid_t pi
 			break;
 		if (err) {
 			if (!child) {
-				t->status = MT_TRACE_NOT_FOUND;
+				t->status = err == MT_ERR_NO_PROCESS ? MT_TRACE_NOT_FOUND
+				                                     : MT_TRACE_UNREADABLE;
 				if (err != MT_ERR_NO_PROCESS)
 					mti_warn(t, err, cur, "process", "cannot read PID %d: %s",
 					         (int)cur, mt_strerror(err));
@@ -399,6 +400,22 @@ static void mark_members_in_chain(struct mt_trace *t, struct mt_container *c)
 		c->members[i].in_chain = in_chain(t, c->members[i].pid);
 }
 
+/* Without privileges the kernel keeps much back: say what would help. */
+static void note_refusals(struct mt_trace *t)
+{
+	size_t i, refused = 0;
+
+	if (t->evidence.euid == 0)
+		return;
+	for (i = 0; i < t->n_warnings; i++)
+		refused += t->warnings[i].code == MT_ERR_PERMISSION;
+	if (refused)
+		mti_warn(t, MT_OK, 0, "privileges",
+		         "minertrace ran as UID %u and the kernel refused %zu read%s; as root it "
+		         "also reads the executables, the mount table and the engine",
+		         (unsigned)t->evidence.euid, refused, refused == 1 ? "" : "s");
+}
+
 /* The final check: is the target still the process we read? */
 static void recheck_target(struct mt_trace *t, int target_fd)
 {
@@ -515,6 +532,7 @@ static enum mt_err trace_run(struct mt_session *s, pid_t pid, bool check_start,
 		err = mti_classify_verdict(t);
 	collect_hashes(t, &hashes);
 	recheck_target(t, target_fd);
+	note_refusals(t);
 out:
 	mti_engine_job_wait(job);
 	mti_hash_batch_free(&hashes);

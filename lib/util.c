@@ -116,6 +116,8 @@ char *mti_buf_steal(struct mti_buf *b)
 	if (!b->data && mti_buf_reserve(b, 0))
 		return NULL;
 	p = b->data;
+	if (!p) /* mti_buf_reserve always allocates; a guard for the analyzer */
+		return NULL;
 	p[b->len] = '\0';
 	mti_buf_init(b);
 	return p;
@@ -134,7 +136,9 @@ enum mt_err mti_grow(void **ptr, size_t *cap, size_t need, size_t elem)
 			return MT_ERR_NOMEM;
 		n *= 2;
 	}
-	if (elem && n > SIZE_MAX / elem)
+	if (!elem)
+		return MT_ERR_INVALID_ARG;
+	if (n > SIZE_MAX / elem)
 		return MT_ERR_NOMEM;
 	p = realloc(*ptr, n * elem);
 	if (!p)

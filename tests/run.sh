@@ -2,13 +2,17 @@
 # The whole test suite, as CI runs it:
 #   1. build with -Werror and run every unit and end-to-end test (CTest)
 #   2. the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer
-# Usage: tests/run.sh [STAGE...]   stages: deps build asan (default: all)
+#   3. the end-to-end traces under valgrind memcheck: no leak, no invalid access
+#   4. every libFuzzer target for MT_FUZZ_SECONDS (default 60) each
+#   5. cppcheck and clang-tidy on lib/ and cmd/ (tests/lint.sh)
+# Usage: tests/run.sh [STAGE...]
+#   stages: deps build asan valgrind fuzz lint (default: all, in this order)
 # Run as root: the end-to-end tests start a private dockerd.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src=$PWD
 stages=("$@")
-[ "${#stages[@]}" -gt 0 ] || stages=(deps build asan)
+[ "${#stages[@]}" -gt 0 ] || stages=(deps build asan valgrind fuzz lint)
 jobs=$(nproc)
 export MT_E2E_REQUIRED=${MT_E2E_REQUIRED:-$([ "$(id -u)" = 0 ] && echo 1 || echo 0)}
 
@@ -34,6 +38,34 @@ for stage in "${stages[@]}"; do
 		ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1:strict_string_checks=1 \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 			ctest --test-dir build-asan --output-on-failure -j "$jobs"
+		;;
+	valgrind)
+		banner "end-to-end traces under valgrind memcheck"
+		cmake -S "$src" -B build -DMT_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+		cmake --build build -j "$jobs"
+		logs=$src/build/valgrind-logs
+		rm -rf "$logs"
+		mkdir -p "$logs"
+		MT_WRAPPER="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
+--errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+--suppressions=$src/tests/valgrind.supp --log-file=$logs/%p.log" \
+			ctest --test-dir build -L valgrind --output-on-failure -j "$jobs"
+		runs=$(find "$logs" -name '*.log' | wc -l)
+		if grep -l '^==[0-9]*==' "$logs"/*.log >"$logs/with-errors.txt"; then
+			xargs cat <"$logs/with-errors.txt" >&2
+			echo "valgrind found errors in $(wc -l <"$logs/with-errors.txt") of $runs runs" >&2
+			exit 1
+		fi
+		[ "$runs" -gt 0 ] || { echo "valgrind checked no run" >&2; exit 1; }
+		echo "valgrind: $runs minertrace runs, no error, no leak"
+		;;
+	fuzz)
+		banner "fuzzing every parser"
+		tests/fuzz/run.sh "${MT_FUZZ_SECONDS:-60}"
+		;;
+	lint)
+		banner "cppcheck and clang-tidy"
+		tests/lint.sh
 		;;
 	*)
 		echo "run.sh: unknown stage '$stage'" >&2

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include <minertrace/model.h>
+#include <minertrace/preload.h>
 #include <minertrace/scan.h>
 
 #ifdef __cplusplus

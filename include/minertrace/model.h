@@ -131,7 +131,8 @@ struct mt_process {
 	bool kernel_thread;
 	uid_t uid[4]; /* real, effective, saved, filesystem */
 	gid_t gid[4];
-	char *user; /* host user name of the real UID */
+	bool have_ids; /* uid and gid were read (status) */
+	char *user;    /* host user name of the real UID */
 	char state;
 	unsigned long long start_ticks; /* stat field 22 */
 	int64_t start_time_ms;          /* UTC, ms since the epoch; -1 if unknown */
@@ -418,6 +419,7 @@ enum mt_trace_status {
 	MT_TRACE_COMPLETE = 0, /* the target was read and stayed alive */
 	MT_TRACE_NOT_FOUND,    /* no such PID */
 	MT_TRACE_VANISHED,     /* the target exited during the trace */
+	MT_TRACE_UNREADABLE,   /* the PID exists but its stat could not be read or parsed */
 };
 
 enum mt_chain_end {

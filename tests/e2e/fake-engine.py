@@ -22,6 +22,9 @@ FIXTURE_DIR (tests/fixtures/engine/...), or misbehaves as MODE says:
   wrongtype   200 text/html
   lying       the container reply describes another container
   deep        the container reply is JSON nested 100000 levels deep
+  hostile     the container and image replies carry terminal escapes, bidi
+              overrides, newlines and invalid UTF-8 in the name, image,
+              labels, user and command
 
 Every request line is appended to LOG, so tests can check the order and
 the number of requests. Only this socket is used: nothing else is touched.
@@ -93,14 +96,40 @@ def route(path):
             return 200, json.dumps(other).encode(), "application/json"
         if MODE == "deep":
             return 200, b"[" * 100000 + b"]" * 100000, "application/json"
+        if MODE == "hostile":
+            return 200, hostile_container(), "application/json"
         return 200, fixture("container.json"), "application/json"
     m = re.match(r"^(?:/v[0-9.]+)?/images/([^/]+)/json$", path)
     if m:
+        if MODE == "hostile":
+            image = json.loads(fixture("image.json"))
+            image["RepoTags"] = [HOSTILE + ":latest"]
+            return 200, with_invalid_utf8(image), "application/json"
         return 200, fixture("image.json"), "application/json"
     m = re.match(r"^(?:/v[0-9.]+)?/exec/([0-9a-f]{64})/json$", path)
     if m and os.path.exists(os.path.join(FIXTURES, f"exec-{m.group(1)}.json")):
         return 200, fixture(f"exec-{m.group(1)}.json"), "application/json"
     return 404, b'{"message":"page not found"}', "application/json"
+
+
+# ESC-sequences that clear the screen and set the window title, BEL, CR/LF,
+# a right-to-left override; INVALID is replaced by bytes that are not UTF-8.
+HOSTILE = "evil\u001b[2J\u001b]0;owned\u0007\r\nline2\u202eexe.txt INVALID"
+
+
+def with_invalid_utf8(obj):
+    return json.dumps(obj, ensure_ascii=False).encode().replace(b"INVALID", b"\xff\xfe\xc3(")
+
+
+def hostile_container():
+    c = json.loads(json.dumps(CONTAINER))
+    c["Name"] = "/" + HOSTILE
+    c["Config"]["Image"] = HOSTILE
+    c["Config"]["User"] = HOSTILE
+    c["Config"]["Labels"] = {HOSTILE: HOSTILE, "com.example.ok": "plain"}
+    c["Path"] = HOSTILE
+    c["Args"] = [HOSTILE, "-o", "stratum+tcp://x\u001b[31m"]
+    return with_invalid_utf8(c)
 
 
 def read_request(conn, buf):

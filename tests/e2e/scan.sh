@@ -74,7 +74,16 @@ grep -q '^| 1 | ' "$MT_TMP/scan.md" || fail "markdown lacks the ranking table"
 docker rm -f "$app" "$web" >/dev/null
 kill "$watchdog"
 wait "$watchdog" 2>/dev/null || true
+# Once our miners are gone none of what this test started is flagged.
+# Other hot processes on a shared machine may still be, so the check is
+# about ours; the exit status must agree with the findings either way.
 rc=0
-mt scan --interval 0.2 >/dev/null || rc=$?
-expect_eq "nothing suspicious left: exit 0" "$rc" 0
+mt scan --json --interval 0.2 >"$MT_TMP/after.json" || rc=$?
+check "nothing of ours left flagged" "[.findings[] | select(((.trace.containers[0].id // \"\") as \$c | [\"$app_id\", \"$web_id\", \"$idle_id\"] | index(\$c) != null) or .pid == $dropped or .pid == $execd or .pid == $watchdog or .comm == \"updater\")] == []" "$MT_TMP/after.json"
+if jq -e '.findings == []' "$MT_TMP/after.json" >/dev/null; then
+	expect_eq "clean host: exit 0" "$rc" 0
+else
+	expect_eq "other findings: exit 5" "$rc" 5
+	echo "note: flagged outside this test: $(jq -c '[.findings[] | {pid, comm, score}]' "$MT_TMP/after.json")"
+fi
 finish

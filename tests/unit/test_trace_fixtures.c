@@ -190,6 +190,30 @@ START_TEST(inconsistent_trees)
 	ck_assert_int_eq(t->chain_end, MT_CHAIN_LOOP);
 	mt_trace_free(t);
 
+	/* Files missing from a capture are missing, not a process that exited;
+	 * an identity that was not read is unknown, not root. */
+	t = trace_fixture("edge-missing-files", 801);
+	ck_assert_int_eq(t->status, MT_TRACE_COMPLETE);
+	ck_assert_uint_eq(t->chain_len, 3);
+	ck_assert_int_eq(t->chain_end, MT_CHAIN_ROOT);
+	ck_assert_str_eq(t->chain[0].comm, "lonely");
+	ck_assert(!t->chain[0].have_ids);
+	ck_assert_ptr_null(t->chain[0].user);
+	ck_assert_uint_eq(t->chain[0].argc, 0);
+	ck_assert(t->chain[1].have_ids);
+	ck_assert(has_warning(t, "status", "missing from the captured tree"));
+	ck_assert(has_warning(t, "cmdline", "missing from the captured tree"));
+	ck_assert(has_warning(t, "cgroup", "missing from the captured tree"));
+	ck_assert(!has_warning(t, "process", "exited"));
+	mt_trace_free(t);
+
+	/* A stat cut short: the PID exists but cannot be read. */
+	t = trace_fixture("edge-missing-files", 802);
+	ck_assert_int_eq(t->status, MT_TRACE_UNREADABLE);
+	ck_assert_uint_eq(t->chain_len, 0);
+	ck_assert(has_warning(t, "stat", "unparseable"));
+	mt_trace_free(t);
+
 	t = trace_fixture("edge-garbage-stat", 702);
 	ck_assert_uint_eq(t->chain_len, 1);
 	ck_assert_int_eq(t->chain_end, MT_CHAIN_UNREADABLE);

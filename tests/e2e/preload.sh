@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# A preload rootkit (payload/mt-hide.c) that hides a miner from readdir, set
+# up in /etc/ld.so.preload inside a private mount namespace of this test
+# only: ps cannot see the miner; minertrace notices the library, runs again
+# without it and finds the miner; with --no-reexec the scan's PID probe
+# flags the miner as hidden. LD_PRELOAD is shed the same way.
+. "$(dirname "$0")/lib.sh"
+need_root
+command -v unshare >/dev/null || skip "unshare (util-linux) is missing"
+
+# libasan wants to come first in the list of libraries; a preloaded one
+# comes before it by design.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+
+chmod 0755 "$MT_TMP"
+host_preload_before=$(cat /etc/ld.so.preload 2>/dev/null || echo "<absent>")
+gcc -O1 -shared -fPIC -DHIDE_NAME='"kdevtmpfsi"' -o "$MT_TMP/libmthide.so" \
+	"$MT_SOURCE_DIR/tests/e2e/payload/mt-hide.c" -ldl
+gcc -O1 -pthread -o "$MT_TMP/kdevtmpfsi" "$MT_SOURCE_DIR/tests/e2e/payload/mt-miner.c"
+MT_BURN=60 "$MT_TMP/kdevtmpfsi" -o stratum+tcp://pool.invalid:3333 &
+miner=$!
+MT_CHILDREN+=("$miner")
+for _ in $(seq 1 100); do
+	[ "$(cat /proc/$miner/comm 2>/dev/null)" = kdevtmpfsi ] && break
+	sleep 0.05
+done
+
+# Everything below runs in a mount namespace where /etc is an overlay whose
+# ld.so.preload lists the library. The host's /etc is not touched.
+cat >"$MT_TMP/inside.sh" <<INSIDE
+set -eu
+mkdir -p "$MT_TMP/ovl"
+mount -t tmpfs tmpfs "$MT_TMP/ovl"
+mkdir "$MT_TMP/ovl/upper" "$MT_TMP/ovl/work"
+mount -t overlay overlay -o lowerdir=/etc,upperdir=$MT_TMP/ovl/upper,workdir=$MT_TMP/ovl/work /etc
+echo "$MT_TMP/libmthide.so" >/etc/ld.so.preload
+ps -eo pid=,comm= >"$MT_TMP/ps.txt"
+ls /proc >"$MT_TMP/ls.txt"
+"$MT_BIN" --json --no-engine $miner >"$MT_TMP/trace.json"
+"$MT_BIN" --no-engine --color=never $miner >"$MT_TMP/trace.txt"
+"$MT_BIN" scan --json --no-engine --interval=1 >"$MT_TMP/scan.json" || [ \$? = 5 ]
+"$MT_BIN" scan --json --no-engine --interval=1 --no-reexec >"$MT_TMP/scan-noreexec.json" || [ \$? = 5 ]
+setpriv --reuid=65534 --regid=65534 --clear-groups "$MT_BIN" --json --no-engine $miner >"$MT_TMP/nobody.json"
+INSIDE
+unshare -m --propagation private bash "$MT_TMP/inside.sh" || die "the namespace part failed"
+
+expect_eq "the host's /etc/ld.so.preload is untouched" \
+	"$(cat /etc/ld.so.preload 2>/dev/null || echo "<absent>")" "$host_preload_before"
+if grep -qw kdevtmpfsi "$MT_TMP/ps.txt" || grep -qx "$miner" "$MT_TMP/ls.txt"; then
+	fail "the test rootkit did not hide the miner from ps and ls: the test proves nothing"
+else
+	echo "ok: ps and ls do not see PID $miner under the rootkit"
+fi
+
+t="$MT_TMP/trace.json"
+validate "$MT_SCHEMA" "$t"
+check "trace: the miner is traced" ".target.status == \"traced\" and .chain[0].comm == \"kdevtmpfsi\"" "$t"
+check "trace: preload detected" '.evidence.preload.checked and .evidence.preload.detected' "$t"
+check "trace: ran again" '.evidence.preload.reexecuted' "$t"
+check "trace: the preload file's content" ".evidence.preload.preload_file == \"$MT_TMP/libmthide.so\\n\"" "$t"
+check "trace: the library seen in the first run" \
+	".evidence.preload.unexpected_libraries == [\"$MT_TMP/libmthide.so\"]" "$t"
+check "trace: the note says the host was not changed" \
+	'.evidence.preload.note | test("private mount namespace") and test("host was not changed")' "$t"
+grep -q "libmthide.so" "$MT_TMP/trace.txt" || fail "text report does not name the preload library"
+grep -qi "preload" "$MT_TMP/trace.txt" && echo "ok: text report mentions the preload"
+
+s="$MT_TMP/scan.json"
+validate --scan "$MT_SCHEMA" "$s"
+check "scan: the miner is a finding" "[.findings[].pid] | index($miner) != null" "$s"
+check "scan: nothing hidden from the clean run" ".host.hidden_pids | index($miner) == null" "$s"
+check "scan: the host's preload file" ".host.ld_so_preload == \"$MT_TMP/libmthide.so\\n\"" "$s"
+check "scan: ran again" '.evidence.preload.reexecuted' "$s"
+
+n="$MT_TMP/scan-noreexec.json"
+validate --scan "$MT_SCHEMA" "$n"
+check "no-reexec: did not run again" '.evidence.preload.detected and (.evidence.preload.reexecuted | not)' "$n"
+check "no-reexec: library listed" ".evidence.preload.unexpected_libraries | index(\"$MT_TMP/libmthide.so\") != null" "$n"
+check "no-reexec: the probe finds the hidden miner" ".host.hidden_pids | index($miner) != null" "$n"
+check "no-reexec: the miner is a finding flagged hidden" \
+	"[.findings[] | select(.pid == $miner) | .signals[].id] | index(\"hidden\") != null" "$n"
+
+u="$MT_TMP/nobody.json"
+check "not root: detected, not run again, says why" \
+	'.evidence.preload.detected and (.evidence.preload.reexecuted | not) and (.evidence.preload.note | test("needs root"))' "$u"
+
+# LD_PRELOAD alone is shed by any user, without a namespace.
+LD_PRELOAD="$MT_TMP/libmthide.so" mt --json --no-engine "$miner" >"$MT_TMP/ld.json"
+check "LD_PRELOAD: shed" ".evidence.preload.reexecuted and .evidence.preload.ld_preload == \"$MT_TMP/libmthide.so\" and .evidence.preload.preload_file == null" "$MT_TMP/ld.json"
+check "LD_PRELOAD: note" '.evidence.preload.note | test("without LD_PRELOAD")' "$MT_TMP/ld.json"
+LD_PRELOAD="$MT_TMP/libmthide.so" setpriv --reuid=65534 --regid=65534 --clear-groups "$MT_BIN" --json --no-engine "$miner" >"$MT_TMP/ld-nobody.json"
+check "LD_PRELOAD as nobody: shed too" '.evidence.preload.reexecuted' "$MT_TMP/ld-nobody.json"
+
+# A clean run says so.
+mt --json --no-engine "$miner" >"$MT_TMP/clean.json"
+check "clean: checked, nothing found" '.evidence.preload.checked and (.evidence.preload.detected | not) and .evidence.preload.unexpected_libraries == []' "$MT_TMP/clean.json"
+finish
