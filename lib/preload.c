@@ -118,11 +118,14 @@ static const ElfW(Dyn) * find_dynamic(const struct dl_phdr_info *info)
 {
 	ElfW(Half) i;
 
-	for (i = 0; i < info->dlpi_phnum; i++)
-		if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
-			return (const ElfW(
-			    Dyn) *)(info->dlpi_addr + /* NOLINT(performance-no-int-to-ptr) */
-			            info->dlpi_phdr[i].p_vaddr);
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		ElfW(Addr) at;
+
+		if (info->dlpi_phdr[i].p_type != PT_DYNAMIC)
+			continue;
+		at = info->dlpi_addr + info->dlpi_phdr[i].p_vaddr;
+		return (const ElfW(Dyn) *)at; /* NOLINT(performance-no-int-to-ptr) */
+	}
 	return NULL;
 }
 
