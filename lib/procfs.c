@@ -127,20 +127,61 @@ enum mt_err mti_read_fd(int fd, size_t cap, struct mti_buf *out, bool *truncated
 	return MT_OK;
 }
 
+/* Opens a file of a proc directory for reading, never through a link. */
+static int open_file_at(int dirfd, const char *name)
+{
+	int fd;
+
+	do {
+		fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	} while (fd < 0 && errno == EINTR);
+	return fd;
+}
+
 enum mt_err mti_read_at(int dirfd, const char *name, size_t cap, struct mti_buf *out,
                         bool *truncated)
 {
 	enum mt_err err;
 	int fd;
 
-	do {
-		fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-	} while (fd < 0 && errno == EINTR);
+	fd = open_file_at(dirfd, name);
 	if (fd < 0)
 		return mti_errno_to_err(errno);
 	err = mti_read_fd(fd, cap, out, truncated);
 	close(fd);
 	return err;
+}
+
+enum mt_err mti_read_record_at(int dirfd, const char *name, size_t cap, struct mti_buf *out)
+{
+	enum mt_err err;
+	size_t room;
+	ssize_t n;
+	int fd;
+
+	fd = open_file_at(dirfd, name);
+	if (fd < 0)
+		return mti_errno_to_err(errno);
+	mti_buf_reset(out);
+	err = mti_buf_reserve(out, 4096);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	room = out->cap - 1 < cap ? out->cap - 1 : cap;
+	do {
+		n = read(fd, out->data, room);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0 || (size_t)n >= room) {
+		/* an error, or a record larger than one read: the general way */
+		err = n < 0 ? mti_errno_to_err(errno) : mti_read_at(dirfd, name, cap, out, NULL);
+		close(fd);
+		return err;
+	}
+	out->len = (size_t)n;
+	out->data[out->len] = '\0';
+	close(fd);
+	return MT_OK;
 }
 
 enum mt_err mti_readlink_at(int dirfd, const char *name, char **out)

@@ -38,6 +38,11 @@ enum mt_err mti_errno_to_err(int e);
 enum mt_err mti_read_at(int dirfd, const char *name, size_t cap, struct mti_buf *out,
                         bool *truncated);
 
+/* Reads a file the kernel generates as one record, /proc/PID/stat or
+ * statm, for which a read shorter than asked is the whole file: one read
+ * instead of two per file when thousands are sampled. A file that fills the
+ * first read is read on to its end like mti_read_at. */
+enum mt_err mti_read_record_at(int dirfd, const char *name, size_t cap, struct mti_buf *out);
 /* Reads the whole file from an already open fd (see mti_read_at). */
 enum mt_err mti_read_fd(int fd, size_t cap, struct mti_buf *out, bool *truncated);
 

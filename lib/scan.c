@@ -32,6 +32,7 @@
 #include "engine.h"
 #include "exe.h"
 #include "netconn.h"
+#include "parallel.h"
 #include "proc_parse.h"
 #include "procfs.h"
 #include "session.h"
@@ -45,6 +46,9 @@
 #define SCAN_PROGRESS_MS 100
 /* listings of the processes per interval, for respawns */
 #define SCAN_LISTINGS 5
+/* the least work worth a thread of its own: processes, PIDs to probe */
+#define SCAN_MIN_PER_WORKER 256
+#define SCAN_MIN_PROBES_PER_WORKER 4096
 
 /* Points per signal (documented in minertrace(1)). */
 #define P_CPU_HIGH 30 /* >= 80% of a core */
@@ -193,9 +197,10 @@ static int cmp_sample(const void *a, const void *b)
 }
 
 /* Reads the stat of every process in the proc root, sorted by PID. */
-static enum mt_err take_sample(struct scan_ctx *x, struct sample **out, size_t *n)
+/* The PIDs in the /proc listing, in listing order. */
+static enum mt_err list_pids(struct scan_ctx *x, pid_t **out, size_t *n)
 {
-	struct sample *v = NULL;
+	pid_t *v = NULL;
 	size_t cap = 0;
 	struct dirent *de;
 	DIR *d;
@@ -212,27 +217,13 @@ static enum mt_err take_sample(struct scan_ctx *x, struct sample **out, size_t *
 		return MT_ERR_NOMEM;
 	}
 	while ((de = readdir(d)) && *n < SCAN_MAX_PROCESSES) {
-		char path[32];
-		struct mti_stat st;
 		pid_t pid;
 
 		if (!mti_parse_pid(de->d_name, &pid))
 			continue;
-		snprintf(path, sizeof(path), "%d/stat", (int)pid);
-		if (mti_read_at(x->s->pfs.root_fd, path, MTI_CAP_SMALL, &x->buf, NULL) ||
-		    mti_parse_stat(x->buf.data, x->buf.len, &st) || st.pid != pid)
-			continue; /* gone meanwhile, or garbage */
 		if ((err = mti_grow((void **)&v, &cap, *n + 1, sizeof(*v))))
 			break;
-		v[*n].pid = pid;
-		v[*n].ppid = st.ppid;
-		v[*n].ticks = st.utime + st.stime;
-		v[*n].start = st.starttime;
-		v[*n].kthread = (st.flags & MTI_PF_KTHREAD) || pid == 2 || st.ppid == 2;
-		mti_strlcpy(v[*n].comm, "", sizeof(v[*n].comm));
-		memcpy(v[*n].comm, st.comm, st.comm_len < 63 ? st.comm_len : 63);
-		v[*n].comm[st.comm_len < 63 ? st.comm_len : 63] = '\0';
-		(*n)++;
+		v[(*n)++] = pid;
 	}
 	closedir(d);
 	if (err) {
@@ -240,9 +231,92 @@ static enum mt_err take_sample(struct scan_ctx *x, struct sample **out, size_t *
 		*n = 0;
 		return err;
 	}
-	if (*n)
-		qsort(v, *n, sizeof(*v), cmp_sample);
 	*out = v;
+	return MT_OK;
+}
+
+/* One listing being sampled: v[i] for pids[i], pid 0 when unreadable. */
+struct sampling {
+	int root_fd;
+	const pid_t *pids;
+	struct sample *v;
+	struct mti_buf bufs[MTI_PARALLEL_MAX_WORKERS];
+};
+
+static enum mt_err sample_slice(void *ctx, size_t begin, size_t end, unsigned worker)
+{
+	struct sampling *sp = ctx;
+	struct mti_buf *buf = &sp->bufs[worker];
+	size_t i;
+
+	for (i = begin; i < end; i++) {
+		struct sample *o = &sp->v[i];
+		pid_t pid = sp->pids[i];
+		struct mti_stat st;
+		char path[32];
+		size_t len;
+
+		o->pid = 0;
+		snprintf(path, sizeof(path), "%d/stat", (int)pid);
+		if (mti_read_record_at(sp->root_fd, path, MTI_CAP_SMALL, buf) ||
+		    mti_parse_stat(buf->data, buf->len, &st) || st.pid != pid)
+			continue; /* gone meanwhile, or garbage */
+		o->pid = pid;
+		o->ppid = st.ppid;
+		o->ticks = st.utime + st.stime;
+		o->start = st.starttime;
+		o->kthread = (st.flags & MTI_PF_KTHREAD) || pid == 2 || st.ppid == 2;
+		len = st.comm_len < sizeof(o->comm) - 1 ? st.comm_len : sizeof(o->comm) - 1;
+		memcpy(o->comm, st.comm, len);
+		o->comm[len] = '\0';
+	}
+	return MT_OK;
+}
+
+/* Lists the processes and reads the stat of each, on as many CPUs as the
+ * listing deserves; the result is sorted by PID. */
+static enum mt_err take_sample(struct scan_ctx *x, struct sample **out, size_t *n)
+{
+	struct sampling sp;
+	pid_t *pids = NULL;
+	size_t n_pids = 0, i, keep = 0;
+	unsigned w, workers;
+	enum mt_err err;
+
+	*out = NULL;
+	*n = 0;
+	if ((err = list_pids(x, &pids, &n_pids)))
+		return err;
+	if (!n_pids) {
+		free(pids);
+		return MT_OK;
+	}
+	memset(&sp, 0, sizeof(sp));
+	sp.root_fd = x->s->pfs.root_fd;
+	sp.pids = pids;
+	sp.v = calloc(n_pids, sizeof(*sp.v));
+	if (!sp.v) {
+		free(pids);
+		return MT_ERR_NOMEM;
+	}
+	workers = mti_parallel_workers(n_pids, SCAN_MIN_PER_WORKER);
+	for (w = 0; w < workers; w++)
+		mti_buf_init(&sp.bufs[w]);
+	err = mti_parallel_for(n_pids, workers, sample_slice, &sp);
+	for (w = 0; w < workers; w++)
+		mti_buf_free(&sp.bufs[w]);
+	free(pids);
+	if (err) {
+		free(sp.v);
+		return err;
+	}
+	for (i = 0; i < n_pids; i++)
+		if (sp.v[i].pid)
+			sp.v[keep++] = sp.v[i];
+	if (keep)
+		qsort(sp.v, keep, sizeof(*sp.v), cmp_sample);
+	*out = sp.v;
+	*n = keep;
 	return MT_OK;
 }
 
@@ -293,9 +367,8 @@ static const char *exe_path_of(const char *link, char *buf, size_t len)
 }
 
 /* Signals anyone can show, from stat, cmdline and the exe link. */
-static enum mt_err cheap_signals(struct scan_ctx *x, struct candidate *c)
+static enum mt_err cheap_signals(const struct mti_signatures *sg, struct candidate *c)
 {
-	const struct mti_signatures *sg = &x->sigs;
 	const char *hit, *exe_base = NULL;
 	char path[4096];
 	enum mt_err err = MT_OK;
@@ -502,51 +575,75 @@ static void candidate_clear(struct candidate *c)
 
 /* Looks at one sampled process; keeps it when it shows anything (or when
  * keep is set: a respawned process is worth a look whatever it shows). */
-static enum mt_err examine(struct scan_ctx *x, const struct sample *now,
-                           const struct sample *before, double interval_s, bool hidden, bool keep)
+/* The cheap part of examining one process, safe on any worker thread (it
+ * reads through buf and writes only c): CPU over the interval, the command
+ * line, the exe link and the signals they show. */
+static enum mt_err examine_cheap(const struct scan_ctx *x, struct mti_buf *buf,
+                                 const struct sample *now, const struct sample *before,
+                                 double interval_s, bool hidden, struct candidate *c)
 {
-	struct candidate c;
 	char path[48];
 	enum mt_err err;
 
-	memset(&c, 0, sizeof(c));
-	c.s = *now;
-	c.hidden = hidden;
+	memset(c, 0, sizeof(*c));
+	c->s = *now;
+	c->hidden = hidden;
 	if (x->s->clk_tck > 0 && interval_s > 0) {
 		/* a process born during the interval used all its ticks in it */
 		unsigned long long used = now->ticks;
 
 		if (before && before->start == now->start)
 			used = now->ticks >= before->ticks ? now->ticks - before->ticks : 0;
-		c.cpu = (double)used / (double)x->s->clk_tck / interval_s * 100.0;
+		c->cpu = (double)used / (double)x->s->clk_tck / interval_s * 100.0;
 	}
 	snprintf(path, sizeof(path), "%d/cmdline", (int)now->pid);
-	if (!mti_read_at(x->s->pfs.root_fd, path, SCAN_CMDLINE_CAP, &x->buf, NULL) &&
-	    (err = mti_split_nul(x->buf.data, x->buf.len, 256, &c.argv, &c.argc, NULL)))
+	if (!mti_read_at(x->s->pfs.root_fd, path, SCAN_CMDLINE_CAP, buf, NULL) &&
+	    (err = mti_split_nul(buf->data, buf->len, 256, &c->argv, &c->argc, NULL)))
 		return err;
 	snprintf(path, sizeof(path), "%d/exe", (int)now->pid);
-	if (mti_readlink_at(x->s->pfs.root_fd, path, &c.exe) == MT_ERR_NOMEM) {
-		candidate_clear(&c);
+	if (mti_readlink_at(x->s->pfs.root_fd, path, &c->exe) == MT_ERR_NOMEM)
 		return MT_ERR_NOMEM;
-	}
-	err = cheap_signals(x, &c);
+	err = cheap_signals(&x->sigs, c);
 	if (!err && hidden)
-		err = add_signal(&c, "hidden", P_HIDDEN,
+		err = add_signal(c, "hidden", P_HIDDEN,
 		                 "answers a direct probe but is missing from the /proc listing "
 		                 "(hidden by a userland rootkit)");
-	if (!err && (c.score > 0 || c.cpu >= 25 || keep))
-		err = costly_signals(x, &c);
-	if (err || (c.score == 0 && !hidden && !keep)) {
-		candidate_clear(&c);
+	return err;
+}
+
+/* The rest, on the calling thread: costly signals for a process that
+ * showed a cheap one (or is kept anyway), then c becomes a candidate or is
+ * dropped. Takes c over in every case. */
+static enum mt_err examine_rest(struct scan_ctx *x, struct candidate *c, bool keep)
+{
+	enum mt_err err = MT_OK;
+
+	if (c->score > 0 || c->cpu >= 25 || keep)
+		err = costly_signals(x, c);
+	if (err || (c->score == 0 && !c->hidden && !keep)) {
+		candidate_clear(c);
 		return err;
 	}
 	err = mti_grow((void **)&x->cands, &x->cap_cands, x->n_cands + 1, sizeof(*x->cands));
 	if (err) {
+		candidate_clear(c);
+		return err;
+	}
+	x->cands[x->n_cands++] = *c;
+	return MT_OK;
+}
+
+static enum mt_err examine(struct scan_ctx *x, const struct sample *now,
+                           const struct sample *before, double interval_s, bool hidden, bool keep)
+{
+	struct candidate c;
+	enum mt_err err = examine_cheap(x, &x->buf, now, before, interval_s, hidden, &c);
+
+	if (err) {
 		candidate_clear(&c);
 		return err;
 	}
-	x->cands[x->n_cands++] = c;
-	return MT_OK;
+	return examine_rest(x, &c, keep);
 }
 
 static struct candidate *find_cand(struct scan_ctx *x, pid_t pid)
@@ -621,6 +718,36 @@ static enum mt_err respawns(struct scan_ctx *x, const struct sample *a, size_t n
 	return err;
 }
 
+/* PIDs that answer kill(pid, 0) but are not in the listing, by worker. */
+struct probing {
+	const struct sample *a;
+	size_t na;
+	struct {
+		pid_t *v;
+		size_t n, cap;
+	} found[MTI_PARALLEL_MAX_WORKERS];
+};
+
+static enum mt_err probe_slice(void *ctx, size_t begin, size_t end, unsigned worker)
+{
+	struct probing *pr = ctx;
+	size_t i;
+
+	for (i = begin; i < end; i++) {
+		pid_t pid = (pid_t)(i + 1);
+
+		if (kill(pid, 0) != 0 && errno != EPERM)
+			continue;
+		if (find_sample(pr->a, pr->na, pid))
+			continue;
+		if (mti_grow((void **)&pr->found[worker].v, &pr->found[worker].cap,
+		             pr->found[worker].n + 1, sizeof(pid_t)))
+			return MT_ERR_NOMEM;
+		pr->found[worker].v[pr->found[worker].n++] = pid;
+	}
+	return MT_OK;
+}
+
 /* PIDs that answer a probe but were in no listing: hidden from readdir. A
  * process counts only if it started before the first listing (listed_at,
  * in clock ticks since boot), so a newcomer is never called hidden. */
@@ -628,8 +755,10 @@ static enum mt_err probe_hidden(struct scan_ctx *x, const struct sample *a, size
                                 unsigned long long listed_at, pid_t **hidden, size_t *n_hidden)
 {
 	uint64_t pid_max = 4194304;
-	size_t cap = 0;
-	pid_t pid;
+	struct probing pr;
+	size_t cap = 0, i;
+	unsigned w, workers;
+	enum mt_err err;
 
 	*hidden = NULL;
 	*n_hidden = 0;
@@ -641,30 +770,36 @@ static enum mt_err probe_hidden(struct scan_ctx *x, const struct sample *a, size
 		if (!mti_parse_u64(x->buf.data, l, &pid_max) || pid_max > 4194304)
 			pid_max = 4194304;
 	}
-	for (pid = 1; (uint64_t)pid <= pid_max; pid++) {
-		char path[48];
-		struct mti_status st;
-		struct mti_stat ps;
+	memset(&pr, 0, sizeof(pr));
+	pr.a = a;
+	pr.na = na;
+	workers = mti_parallel_workers((size_t)pid_max, SCAN_MIN_PROBES_PER_WORKER);
+	err = mti_parallel_for((size_t)pid_max, workers, probe_slice, &pr);
+	for (w = 0; w < workers; w++) {
+		for (i = 0; !err && i < pr.found[w].n; i++) {
+			pid_t pid = pr.found[w].v[i];
+			char path[48];
+			struct mti_status st;
+			struct mti_stat ps;
 
-		if (kill(pid, 0) != 0 && errno != EPERM)
-			continue;
-		if (find_sample(a, na, pid))
-			continue;
-		/* Threads answer too: only a thread group leader is a process. */
-		snprintf(path, sizeof(path), "%d/status", (int)pid);
-		if (mti_read_at(x->s->pfs.root_fd, path, MTI_CAP_SMALL, &x->buf, NULL) ||
-		    mti_parse_status(x->buf.data, x->buf.len, &st) || st.tgid != pid)
-			continue;
-		snprintf(path, sizeof(path), "%d/stat", (int)pid);
-		if (mti_read_at(x->s->pfs.root_fd, path, MTI_CAP_SMALL, &x->buf, NULL) ||
-		    mti_parse_stat(x->buf.data, x->buf.len, &ps) || ps.starttime >= listed_at ||
-		    (ps.flags & MTI_PF_KTHREAD))
-			continue;
-		if (mti_grow((void **)hidden, &cap, *n_hidden + 1, sizeof(**hidden)))
-			return MT_ERR_NOMEM;
-		(*hidden)[(*n_hidden)++] = pid;
+			/* Threads answer too: only a thread group leader is a process. */
+			snprintf(path, sizeof(path), "%d/status", (int)pid);
+			if (mti_read_at(x->s->pfs.root_fd, path, MTI_CAP_SMALL, &x->buf, NULL) ||
+			    mti_parse_status(x->buf.data, x->buf.len, &st) || st.tgid != pid)
+				continue;
+			snprintf(path, sizeof(path), "%d/stat", (int)pid);
+			if (mti_read_at(x->s->pfs.root_fd, path, MTI_CAP_SMALL, &x->buf, NULL) ||
+			    mti_parse_stat(x->buf.data, x->buf.len, &ps) ||
+			    ps.starttime >= listed_at || (ps.flags & MTI_PF_KTHREAD))
+				continue;
+			if (mti_grow((void **)hidden, &cap, *n_hidden + 1, sizeof(**hidden)))
+				err = MT_ERR_NOMEM;
+			else
+				(*hidden)[(*n_hidden)++] = pid;
+		}
+		free(pr.found[w].v);
 	}
-	return MT_OK;
+	return err;
 }
 
 /* Clock ticks since boot, the unit of stat's start times. */
@@ -868,17 +1003,76 @@ static void host_preload(struct scan_ctx *x)
 }
 
 /* Examines the processes of the second listing, and the hidden ones. */
+/* Candidates one worker found, in PID order. */
+struct cand_list {
+	struct candidate *v;
+	size_t n, cap;
+};
+
+struct examining {
+	const struct scan_ctx *x;
+	const struct sample *a, *b;
+	size_t na, nb;
+	double interval_s;
+	struct mti_buf bufs[MTI_PARALLEL_MAX_WORKERS];
+	struct cand_list found[MTI_PARALLEL_MAX_WORKERS];
+};
+
+static enum mt_err examine_slice(void *ctx, size_t begin, size_t end, unsigned worker)
+{
+	struct examining *ex = ctx;
+	struct cand_list *l = &ex->found[worker];
+	enum mt_err err = MT_OK;
+	size_t i;
+
+	for (i = begin; i < end && !err; i++) {
+		struct candidate c;
+
+		if (ex->b[i].kthread)
+			continue;
+		err = examine_cheap(ex->x, &ex->bufs[worker], &ex->b[i],
+		                    find_sample(ex->a, ex->na, ex->b[i].pid), ex->interval_s, false,
+		                    &c);
+		if (!err && (c.score > 0 || c.cpu >= 25) &&
+		    !(err = mti_grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v)))) {
+			l->v[l->n++] = c;
+			continue;
+		}
+		candidate_clear(&c);
+	}
+	return err;
+}
+
 static enum mt_err examine_all(struct scan_ctx *x, const struct sample *a, size_t na,
                                const struct sample *b, size_t nb, const pid_t *hidden,
                                size_t n_hidden, double interval_s)
 {
-	enum mt_err err = MT_OK;
+	struct examining ex;
+	unsigned w, workers = mti_parallel_workers(nb, SCAN_MIN_PER_WORKER);
+	enum mt_err err;
 	size_t i;
 
-	for (i = 0; i < nb && !err; i++)
-		if (!b[i].kthread)
-			err = examine(x, &b[i], find_sample(a, na, b[i].pid), interval_s, false,
-			              false);
+	memset(&ex, 0, sizeof(ex));
+	ex.x = x;
+	ex.a = a;
+	ex.na = na;
+	ex.b = b;
+	ex.nb = nb;
+	ex.interval_s = interval_s;
+	for (w = 0; w < workers; w++)
+		mti_buf_init(&ex.bufs[w]);
+	err = mti_parallel_for(nb, workers, examine_slice, &ex);
+	/* the costly signals share caches: one thread, in PID order */
+	for (w = 0; w < workers; w++) {
+		for (i = 0; i < ex.found[w].n; i++) {
+			if (err)
+				candidate_clear(&ex.found[w].v[i]);
+			else
+				err = examine_rest(x, &ex.found[w].v[i], false);
+		}
+		free(ex.found[w].v);
+		mti_buf_free(&ex.bufs[w]);
+	}
 	for (i = 0; i < n_hidden && !err; i++) {
 		struct sample hs;
 		struct mti_stat st;

@@ -33,6 +33,12 @@ trap cleanup EXIT
 export DOCKER_HOST
 
 gcc -static -O2 -o "$work/spawn" tests/bench/spawn.c
+# The idle host processes run from the state directory, not from /tmp: a
+# program run from /tmp is itself a (weak) signal, and a host whose every
+# process shows one is not the host this measures.
+rm -f "$MT_E2E_STATE/spawn"
+cp "$work/spawn" "$MT_E2E_STATE/spawn"
+gcc -O2 -o "$work/statfloor" tests/bench/statfloor.c
 mkdir -p "$work/img/rootfs/tmp"
 cp "$work/spawn" "$work/img/rootfs/spawn"
 cp "$MT_E2E_STATE/payload/mt-miner" "$work/img/rootfs/xmrig"
@@ -54,7 +60,7 @@ spawn_to() {
 	local want=$1 have
 	have=$(ls -d /proc/[0-9]* | wc -l)
 	if [ "$have" -lt "$want" ]; then
-		"$work/spawn" $((want - have)) >"$work/ready" &
+		"$MT_E2E_STATE/spawn" $((want - have)) >"$work/ready" &
 		spawners+=("$!")
 		for _ in $(seq 1 600); do
 			grep -q ready "$work/ready" 2>/dev/null && break
@@ -63,7 +69,8 @@ spawn_to() {
 	fi
 }
 
-printf '%-10s %10s %12s %10s %10s %10s %9s %12s\n' processes scan_ms scan_wall_ms ps_ms ratio peak_rss_mb requests per_1k_ms
+printf '%-10s %10s %12s %10s %10s %12s %10s %9s %12s\n' processes scan_ms scan_wall_ms ps_ms ratio stat_floor_ms peak_rss_mb \
+	requests per_1k_ms
 for n in 1000 5000 10000; do
 	spawn_to "$n"
 	procs=$(ls -d /proc/[0-9]* | wc -l)
@@ -76,9 +83,12 @@ for n in 1000 5000 10000; do
 		-n ps "ps -eo pid,ppid,pcpu,comm,cgroup" >/dev/null 2>&1 || true
 	wall=$(jq '.results[] | select(.command == "scan") | .median * 1000' "$work/h.json")
 	ps_ms=$(jq '.results[] | select(.command == "ps") | .median * 1000' "$work/h.json")
+	read -r floor _ < <("$work/statfloor")
 	rss=$( { /usr/bin/time -f '%M' "$bin" scan --json --interval 0 >/dev/null || true; } 2>&1 | tail -n1)
-	printf '%-10s %10.1f %12.1f %10.1f %10.2f %10.1f %9s %12.2f\n' "$procs" "$scan_ms" "$wall" \
-		"$ps_ms" "$(echo "$wall / $ps_ms" | bc -l)" "$(echo "$rss / 1024" | bc -l)" \
+	printf '%-10s %10.1f %12.1f %10.1f %10.2f %12.1f %10.1f %9s %12.2f\n' "$procs" "$scan_ms" "$wall" \
+		"$ps_ms" "$(echo "$wall / $ps_ms" | bc -l)" "$floor" "$(echo "$rss / 1024" | bc -l)" \
 		"$requests/$containers" "$(echo "$wall * 1000 / $procs" | bc -l)"
 done
 echo "ratio = whole scan --interval 0 (wall) / ps; requests = engine requests / distinct containers traced"
+echo "stat_floor = one pass that only opens and reads every /proc/PID/stat (tests/bench/statfloor.c);"
+echo "a scan samples twice, so 2 x stat_floor is the least any scan can take on this machine"
