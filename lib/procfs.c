@@ -152,7 +152,8 @@ enum mt_err mti_read_at(int dirfd, const char *name, size_t cap, struct mti_buf 
 	return err;
 }
 
-enum mt_err mti_read_record_at(int dirfd, const char *name, size_t cap, struct mti_buf *out)
+enum mt_err mti_read_record_at(int dirfd, const char *name, size_t cap, struct mti_buf *out,
+                               bool *truncated)
 {
 	enum mt_err err;
 	size_t room;
@@ -174,12 +175,15 @@ enum mt_err mti_read_record_at(int dirfd, const char *name, size_t cap, struct m
 	} while (n < 0 && errno == EINTR);
 	if (n < 0 || (size_t)n >= room) {
 		/* an error, or a record larger than one read: the general way */
-		err = n < 0 ? mti_errno_to_err(errno) : mti_read_at(dirfd, name, cap, out, NULL);
+		err =
+		    n < 0 ? mti_errno_to_err(errno) : mti_read_at(dirfd, name, cap, out, truncated);
 		close(fd);
 		return err;
 	}
 	out->len = (size_t)n;
 	out->data[out->len] = '\0';
+	if (truncated)
+		*truncated = false;
 	close(fd);
 	return MT_OK;
 }

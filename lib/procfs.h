@@ -38,11 +38,15 @@ enum mt_err mti_errno_to_err(int e);
 enum mt_err mti_read_at(int dirfd, const char *name, size_t cap, struct mti_buf *out,
                         bool *truncated);
 
-/* Reads a file the kernel generates as one record, /proc/PID/stat or
- * statm, for which a read shorter than asked is the whole file: one read
- * instead of two per file when thousands are sampled. A file that fills the
- * first read is read on to its end like mti_read_at. */
-enum mt_err mti_read_record_at(int dirfd, const char *name, size_t cap, struct mti_buf *out);
+/* Reads a file the kernel hands out whole on each read: /proc/PID/stat
+ * (one seq_file record) or cmdline (copied from the process's memory until
+ * the count or the arguments end), for which a read shorter than asked is
+ * the end of the file, as procps reads them: one read instead of two per
+ * file when thousands are sampled. A file that fills the first read is
+ * read again to its end like mti_read_at, with the same meaning of cap and
+ * truncated. */
+enum mt_err mti_read_record_at(int dirfd, const char *name, size_t cap, struct mti_buf *out,
+                               bool *truncated);
 /* Reads the whole file from an already open fd (see mti_read_at). */
 enum mt_err mti_read_fd(int fd, size_t cap, struct mti_buf *out, bool *truncated);
 

@@ -258,7 +258,7 @@ static enum mt_err sample_slice(void *ctx, size_t begin, size_t end, unsigned wo
 
 		o->pid = 0;
 		snprintf(path, sizeof(path), "%d/stat", (int)pid);
-		if (mti_read_record_at(sp->root_fd, path, MTI_CAP_SMALL, buf) ||
+		if (mti_read_record_at(sp->root_fd, path, MTI_CAP_SMALL, buf, NULL) ||
 		    mti_parse_stat(buf->data, buf->len, &st) || st.pid != pid)
 			continue; /* gone meanwhile, or garbage */
 		o->pid = pid;
@@ -583,6 +583,7 @@ static enum mt_err examine_cheap(const struct scan_ctx *x, struct mti_buf *buf,
                                  double interval_s, bool hidden, struct candidate *c)
 {
 	char path[48];
+	bool cut;
 	enum mt_err err;
 
 	memset(c, 0, sizeof(*c));
@@ -597,7 +598,8 @@ static enum mt_err examine_cheap(const struct scan_ctx *x, struct mti_buf *buf,
 		c->cpu = (double)used / (double)x->s->clk_tck / interval_s * 100.0;
 	}
 	snprintf(path, sizeof(path), "%d/cmdline", (int)now->pid);
-	if (!mti_read_at(x->s->pfs.root_fd, path, SCAN_CMDLINE_CAP, buf, NULL) &&
+	/* a longer command line is cut, not skipped: padding hides nothing */
+	if (!mti_read_record_at(x->s->pfs.root_fd, path, SCAN_CMDLINE_CAP, buf, &cut) &&
 	    (err = mti_split_nul(buf->data, buf->len, 256, &c->argv, &c->argc, NULL)))
 		return err;
 	snprintf(path, sizeof(path), "%d/exe", (int)now->pid);

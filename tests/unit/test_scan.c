@@ -116,6 +116,7 @@ START_TEST(record_read_whole_small_large_and_capped)
 {
 	struct mti_buf b;
 	char big[10000];
+	bool cut = true;
 	int fd;
 
 	mti_buf_init(&b);
@@ -124,23 +125,29 @@ START_TEST(record_read_whole_small_large_and_capped)
 	put("big", big, sizeof(big));
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(mti_read_record_at(fd, "small", 4096, &b), MT_OK);
+	ck_assert_int_eq(mti_read_record_at(fd, "small", 4096, &b, NULL), MT_OK);
 	ck_assert_str_eq(b.data, "1 (x) S 0");
 	/* larger than one read: read on to the end */
-	ck_assert_int_eq(mti_read_record_at(fd, "big", 65536, &b), MT_OK);
+	ck_assert_int_eq(mti_read_record_at(fd, "big", 65536, &b, NULL), MT_OK);
 	ck_assert_uint_eq(b.len, sizeof(big));
 	ck_assert_int_eq(b.data[sizeof(big) - 1], 'a');
 	ck_assert_int_eq(b.data[sizeof(big)], '\0');
 	/* over the cap, as mti_read_at says it */
-	ck_assert_int_eq(mti_read_record_at(fd, "big", 5000, &b), MT_ERR_TOO_LARGE);
-	ck_assert_int_eq(mti_read_record_at(fd, "small", 4, &b), MT_ERR_TOO_LARGE);
+	ck_assert_int_eq(mti_read_record_at(fd, "big", 5000, &b, NULL), MT_ERR_TOO_LARGE);
+	ck_assert_int_eq(mti_read_record_at(fd, "small", 4, &b, NULL), MT_ERR_TOO_LARGE);
+	/* or cut at the cap when the caller takes a prefix */
+	ck_assert_int_eq(mti_read_record_at(fd, "big", 5000, &b, &cut), MT_OK);
+	ck_assert(cut);
+	ck_assert_uint_eq(b.len, 5000);
+	ck_assert_int_eq(mti_read_record_at(fd, "small", 4096, &b, &cut), MT_OK);
+	ck_assert(!cut);
 	/* a missing file: what mti_read_at says (the process is gone) */
-	ck_assert_int_eq(mti_read_record_at(fd, "missing", 4096, &b),
+	ck_assert_int_eq(mti_read_record_at(fd, "missing", 4096, &b, NULL),
 	                 mti_read_at(fd, "missing", 4096, &b, NULL));
-	ck_assert_int_ne(mti_read_record_at(fd, "missing", 4096, &b), MT_OK);
+	ck_assert_int_ne(mti_read_record_at(fd, "missing", 4096, &b, NULL), MT_OK);
 	close(fd);
 	fd = open("/proc/self", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ck_assert_int_eq(mti_read_record_at(fd, "stat", 4096, &b), MT_OK);
+	ck_assert_int_eq(mti_read_record_at(fd, "stat", 4096, &b, NULL), MT_OK);
 	ck_assert_ptr_nonnull(strstr(b.data, "(test_scan) "));
 	close(fd);
 	mti_buf_free(&b);
