@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "curl_api.h"
 #include "engine_decode.h"
 #include "engine_http.h"
 #include "exe.h"
@@ -572,6 +573,11 @@ enum mt_err mti_engine_job_wait(struct mti_engine_job *job)
 	mti_strv_free(job->ids, job->n_ids);
 	free(job);
 	return err;
+}
+
+void mti_engine_preload(void)
+{
+	(void)mti_curl_api(NULL, 0);
 }
 
 bool mti_engine_serves(const char *id, enum mt_runtime runtime)

@@ -47,6 +47,10 @@ unsigned mti_engine_requests(const struct mti_engine *e);
  * anything that is not a unix socket. */
 enum mt_err mti_engine_socket_path(const char *endpoint, char **path);
 
+/* Loads the HTTP client library ahead of the first request, where the
+ * caller has time to spare (a scan, while its sampling interval runs). */
+void mti_engine_preload(void);
+
 /* True when the Docker Engine API can know the container (a 64-hex ID of
  * docker, podman or an unnamed runtime). */
 bool mti_engine_serves(const char *id, enum mt_runtime runtime);

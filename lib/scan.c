@@ -93,6 +93,13 @@ struct candidate {
 	bool have_cgroup;
 };
 
+/* A command line read ahead, until a candidate takes it. */
+struct args {
+	char **argv;
+	size_t argc;
+	bool have;
+};
+
 struct scan_ctx {
 	struct mt_session *s;
 	struct mt_scan *scan;
@@ -575,15 +582,98 @@ static void candidate_clear(struct candidate *c)
 
 /* Looks at one sampled process; keeps it when it shows anything (or when
  * keep is set: a respawned process is worth a look whatever it shows). */
+/* The command line of pid, split; none when it cannot be read (gone, or
+ * a kernel thread). A longer one is cut at SCAN_CMDLINE_CAP, not skipped:
+ * padding hides nothing. */
+static enum mt_err read_args(int root_fd, struct mti_buf *buf, pid_t pid, char ***argv,
+                             size_t *argc)
+{
+	char path[48];
+	bool cut;
+
+	*argv = NULL;
+	*argc = 0;
+	snprintf(path, sizeof(path), "%d/cmdline", (int)pid);
+	if (mti_read_record_at(root_fd, path, SCAN_CMDLINE_CAP, buf, &cut))
+		return MT_OK;
+	return mti_split_nul(buf->data, buf->len, 256, argv, argc, NULL);
+}
+
+/* Command lines read while the interval runs, for the first listing. */
+struct prefetching {
+	int root_fd;
+	const struct sample *a;
+	struct args *args;
+	struct mti_buf bufs[MTI_PARALLEL_MAX_WORKERS];
+};
+
+static enum mt_err prefetch_slice(void *ctx, size_t begin, size_t end, unsigned worker)
+{
+	struct prefetching *pf = ctx;
+	enum mt_err err = MT_OK;
+	size_t i;
+
+	for (i = begin; i < end && !err; i++) {
+		if (pf->a[i].kthread)
+			continue;
+		err = read_args(pf->root_fd, &pf->bufs[worker], pf->a[i].pid, &pf->args[i].argv,
+		                &pf->args[i].argc);
+		pf->args[i].have = !err;
+	}
+	return err;
+}
+
+static void args_free(struct args *args, size_t n)
+{
+	size_t i;
+
+	for (i = 0; args && i < n; i++)
+		mti_strv_free(args[i].argv, args[i].argc);
+	free(args);
+}
+
+/* Reads the command lines of the first listing a[0..na) into *out while
+ * the interval runs: after it, a process with the same start time and
+ * name has not exec'd since, and only its exe link is read again (a file
+ * deleted during the interval shows there). */
+static enum mt_err prefetch_args(struct scan_ctx *x, const struct sample *a, size_t na,
+                                 struct args **out)
+{
+	struct prefetching pf;
+	unsigned w, workers = mti_parallel_workers(na, SCAN_MIN_PER_WORKER);
+	enum mt_err err;
+
+	*out = NULL;
+	if (!na)
+		return MT_OK;
+	memset(&pf, 0, sizeof(pf));
+	pf.root_fd = x->s->pfs.root_fd;
+	pf.a = a;
+	pf.args = calloc(na, sizeof(*pf.args));
+	if (!pf.args)
+		return MT_ERR_NOMEM;
+	for (w = 0; w < workers; w++)
+		mti_buf_init(&pf.bufs[w]);
+	err = mti_parallel_for(na, workers, prefetch_slice, &pf);
+	for (w = 0; w < workers; w++)
+		mti_buf_free(&pf.bufs[w]);
+	if (err) {
+		args_free(pf.args, na);
+		return err;
+	}
+	*out = pf.args;
+	return MT_OK;
+}
+
 /* The cheap part of examining one process, safe on any worker thread (it
  * reads through buf and writes only c): CPU over the interval, the command
  * line, the exe link and the signals they show. */
 static enum mt_err examine_cheap(const struct scan_ctx *x, struct mti_buf *buf,
                                  const struct sample *now, const struct sample *before,
-                                 double interval_s, bool hidden, struct candidate *c)
+                                 struct args *pre, double interval_s, bool hidden,
+                                 struct candidate *c)
 {
 	char path[48];
-	bool cut;
 	enum mt_err err;
 
 	memset(c, 0, sizeof(*c));
@@ -598,10 +688,15 @@ static enum mt_err examine_cheap(const struct scan_ctx *x, struct mti_buf *buf,
 		c->cpu = (double)used / (double)x->s->clk_tck / interval_s * 100.0;
 	}
 	snprintf(path, sizeof(path), "%d/cmdline", (int)now->pid);
-	/* a longer command line is cut, not skipped: padding hides nothing */
-	if (!mti_read_record_at(x->s->pfs.root_fd, path, SCAN_CMDLINE_CAP, buf, &cut) &&
-	    (err = mti_split_nul(buf->data, buf->len, 256, &c->argv, &c->argc, NULL)))
+	if (pre && pre->have) {
+		c->argv = pre->argv;
+		c->argc = pre->argc;
+		pre->argv = NULL;
+		pre->argc = 0;
+		pre->have = false;
+	} else if ((err = read_args(x->s->pfs.root_fd, buf, now->pid, &c->argv, &c->argc))) {
 		return err;
+	}
 	snprintf(path, sizeof(path), "%d/exe", (int)now->pid);
 	if (mti_readlink_at(x->s->pfs.root_fd, path, &c->exe) == MT_ERR_NOMEM)
 		return MT_ERR_NOMEM;
@@ -639,7 +734,7 @@ static enum mt_err examine(struct scan_ctx *x, const struct sample *now,
                            const struct sample *before, double interval_s, bool hidden, bool keep)
 {
 	struct candidate c;
-	enum mt_err err = examine_cheap(x, &x->buf, now, before, interval_s, hidden, &c);
+	enum mt_err err = examine_cheap(x, &x->buf, now, before, NULL, interval_s, hidden, &c);
 
 	if (err) {
 		candidate_clear(&c);
@@ -1015,6 +1110,7 @@ struct examining {
 	const struct scan_ctx *x;
 	const struct sample *a, *b;
 	size_t na, nb;
+	struct args *pre; /* command lines of a[], or NULL */
 	double interval_s;
 	struct mti_buf bufs[MTI_PARALLEL_MAX_WORKERS];
 	struct cand_list found[MTI_PARALLEL_MAX_WORKERS];
@@ -1028,13 +1124,19 @@ static enum mt_err examine_slice(void *ctx, size_t begin, size_t end, unsigned w
 	size_t i;
 
 	for (i = begin; i < end && !err; i++) {
+		const struct sample *before;
 		struct candidate c;
+		struct args *pre;
 
 		if (ex->b[i].kthread)
 			continue;
-		err = examine_cheap(ex->x, &ex->bufs[worker], &ex->b[i],
-		                    find_sample(ex->a, ex->na, ex->b[i].pid), ex->interval_s, false,
-		                    &c);
+		before = find_sample(ex->a, ex->na, ex->b[i].pid);
+		pre = ex->pre && before && before->start == ex->b[i].start &&
+		              strcmp(before->comm, ex->b[i].comm) == 0
+		          ? &ex->pre[before - ex->a]
+		          : NULL;
+		err = examine_cheap(ex->x, &ex->bufs[worker], &ex->b[i], before, pre,
+		                    ex->interval_s, false, &c);
 		if (!err && (c.score > 0 || c.cpu >= 25) &&
 		    !(err = mti_grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v)))) {
 			l->v[l->n++] = c;
@@ -1046,8 +1148,8 @@ static enum mt_err examine_slice(void *ctx, size_t begin, size_t end, unsigned w
 }
 
 static enum mt_err examine_all(struct scan_ctx *x, const struct sample *a, size_t na,
-                               const struct sample *b, size_t nb, const pid_t *hidden,
-                               size_t n_hidden, double interval_s)
+                               struct args *pre, const struct sample *b, size_t nb,
+                               const pid_t *hidden, size_t n_hidden, double interval_s)
 {
 	struct examining ex;
 	unsigned w, workers = mti_parallel_workers(nb, SCAN_MIN_PER_WORKER);
@@ -1058,6 +1160,7 @@ static enum mt_err examine_all(struct scan_ctx *x, const struct sample *a, size_
 	ex.x = x;
 	ex.a = a;
 	ex.na = na;
+	ex.pre = pre;
 	ex.b = b;
 	ex.nb = nb;
 	ex.interval_s = interval_s;
@@ -1109,6 +1212,7 @@ enum mt_err mt_scan_run(struct mt_session *s, const struct mt_scan_options *opts
 	size_t na = 0, nb = 0, i, n_hidden = 0, n_lists = 0;
 	int64_t t0, t1;
 	pid_t *hidden = NULL;
+	struct args *pre = NULL;
 	enum mt_err err;
 
 	*out = NULL;
@@ -1144,10 +1248,15 @@ enum mt_err mt_scan_run(struct mt_session *s, const struct mt_scan_options *opts
 	t1 = mti_monotonic_ms();
 	lists[n_lists].v = a;
 	lists[n_lists++].n = na;
-	/* The probe for hidden PIDs fills the sampling interval. */
+	/* The probe for hidden PIDs fills the sampling interval, */
 	if (!o.no_hidden_probe && s->pfs.live &&
 	    (err = probe_hidden(&x, a, na, boot_ticks(s), &hidden, &n_hidden)))
 		goto out;
+	/* So do the command lines, and loading the engine's HTTP client. */
+	if ((err = prefetch_args(&x, a, na, &pre)))
+		goto out;
+	if (!s->opts.no_engine)
+		mti_engine_preload();
 	/* More listings while waiting, when they are cheap next to the interval:
 	 * a process that is restarted may be missing from any single one. */
 	while (n_lists < SCAN_LISTINGS - 1 && (t1 - t0) * 10 < (int64_t)(o.interval_s * 1000.0)) {
@@ -1171,7 +1280,7 @@ enum mt_err mt_scan_run(struct mt_session *s, const struct mt_scan_options *opts
 				hidden[keep++] = hidden[i];
 		n_hidden = keep;
 		x.scan->processes = nb;
-		err = examine_all(&x, a, na, b, nb, hidden, n_hidden, o.interval_s);
+		err = examine_all(&x, a, na, pre, b, nb, hidden, n_hidden, o.interval_s);
 	}
 	for (i = 0; !err && i < n_lists; i++)
 		err = respawns(&x, lists[i].v, lists[i].n, i + 1 < n_lists ? lists[i + 1].v : b,
@@ -1199,6 +1308,7 @@ enum mt_err mt_scan_run(struct mt_session *s, const struct mt_scan_options *opts
 out:
 	for (i = 1; i < n_lists; i++)
 		free(lists[i].v);
+	args_free(pre, na);
 	free(a);
 	free(b);
 	free(hidden);
