@@ -697,9 +697,10 @@ enum mt_err mti_json_print(const cJSON *tree, bool pretty, FILE *out)
 	return err;
 }
 
-enum mt_err mt_render_json(const struct mt_trace *t, const struct mt_render_options *ro, FILE *out)
+/* Prints a document built for the caller (NULL: it could not be built)
+ * and frees it. */
+static enum mt_err print_document(cJSON *root, const struct mt_render_options *ro, FILE *out)
 {
-	cJSON *root = mti_json_trace(t);
 	enum mt_err err;
 
 	if (!root)
@@ -707,6 +708,11 @@ enum mt_err mt_render_json(const struct mt_trace *t, const struct mt_render_opti
 	err = mti_json_print(root, ro ? ro->pretty : true, out);
 	cJSON_Delete(root);
 	return err;
+}
+
+enum mt_err mt_render_json(const struct mt_trace *t, const struct mt_render_options *ro, FILE *out)
+{
+	return print_document(mti_json_trace(t), ro, out);
 }
 
 /* The scan document (schema minertrace-scan/1): the scan's facts and, for
@@ -784,12 +790,5 @@ static cJSON *json_scan(const struct mt_scan *scan)
 enum mt_err mt_render_scan_json(const struct mt_scan *scan, const struct mt_render_options *ro,
                                 FILE *out)
 {
-	cJSON *root = json_scan(scan);
-	enum mt_err err;
-
-	if (!root)
-		return MT_ERR_NOMEM;
-	err = mti_json_print(root, ro ? ro->pretty : true, out);
-	cJSON_Delete(root);
-	return err;
+	return print_document(json_scan(scan), ro, out);
 }
