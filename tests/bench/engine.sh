@@ -8,21 +8,10 @@
 # of RUNS runs (default 200) measured with hyperfine.
 # Usage (root): tests/bench/engine.sh [RUNS]
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_start engine.sh 'tests/e2e/dockerd.sh stop >/dev/null' hyperfine pstree jq curl docker
 runs=${1:-200}
-[ "$(id -u)" = 0 ] || { echo "engine.sh: run as root (private dockerd)" >&2; exit 1; }
-for tool in hyperfine pstree jq curl docker; do
-	command -v "$tool" >/dev/null || { echo "engine.sh: $tool is missing (tests/install-deps.sh)" >&2; exit 1; }
-done
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j "$(nproc)" >/dev/null
-bin=$PWD/build/cmd/minertrace
-export MT_SOURCE_DIR=$PWD MT_E2E_STATE=$PWD/build/bench-state
-tests/e2e/dockerd.sh start >/dev/null
-trap 'tests/e2e/dockerd.sh stop >/dev/null' EXIT
-# shellcheck disable=SC1091
-. "$MT_E2E_STATE/env"
-export DOCKER_HOST
 sock=${DOCKER_HOST#unix://}
 docker run -d --network none --name bench -e MT_BURN=5 metabase/metabase:v0.46.6 \
 	app /bin/sh DROP /usr/share/payload/miner /tmp/kdevtmpfsi --also /tmp/kinsing >/dev/null

@@ -10,27 +10,17 @@
 # requests scale with containers, not processes.
 # Usage (root): tests/bench/scan.sh
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-[ "$(id -u)" = 0 ] || { echo "scan.sh: run as root (private dockerd)" >&2; exit 1; }
-for tool in hyperfine jq docker ps; do
-	command -v "$tool" >/dev/null || { echo "scan.sh: $tool is missing (tests/install-deps.sh)" >&2; exit 1; }
-done
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j "$(nproc)" >/dev/null
-bin=$PWD/build/cmd/minertrace
-export MT_SOURCE_DIR=$PWD MT_E2E_STATE=$PWD/build/bench-state
-tests/e2e/dockerd.sh start >/dev/null
-work=$(mktemp -d /tmp/mt-bench-scan.XXXXXX)
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+work=
 spawners=()
 cleanup() {
 	for p in "${spawners[@]}"; do kill "$p" 2>/dev/null || true; done
 	tests/e2e/dockerd.sh stop >/dev/null
-	rm -rf "$work"
+	[ -z "$work" ] || rm -rf "$work"
 }
-trap cleanup EXIT
-# shellcheck disable=SC1091
-. "$MT_E2E_STATE/env"
-export DOCKER_HOST
+bench_start scan.sh cleanup hyperfine jq docker ps
+work=$(mktemp -d /tmp/mt-bench-scan.XXXXXX)
 
 gcc -static -O2 -o "$work/spawn" tests/bench/spawn.c
 # The idle host processes run from the state directory, not from /tmp: a
