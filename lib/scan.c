@@ -1252,10 +1252,12 @@ enum mt_err mt_scan_run(struct mt_session *s, const struct mt_scan_options *opts
 	if (!o.no_hidden_probe && s->pfs.live &&
 	    (err = probe_hidden(&x, a, na, boot_ticks(s), &hidden, &n_hidden)))
 		goto out;
-	/* So do the command lines, and loading the engine's HTTP client. */
+	/* So do the command lines, and, when there is an interval to hide it
+	 * in, loading the engine's HTTP client (a scan that traces no container
+	 * never needs it). */
 	if ((err = prefetch_args(&x, a, na, &pre)))
 		goto out;
-	if (!s->opts.no_engine)
+	if (!s->opts.no_engine && o.interval_s > 0)
 		mti_engine_preload();
 	/* More listings while waiting, when they are cheap next to the interval:
 	 * a process that is restarted may be missing from any single one. */
