@@ -33,6 +33,14 @@ struct tctx {
 	enum mt_err err;
 };
 
+static struct tctx tctx_start(FILE *out, const struct mt_render_options *ro)
+{
+	struct tctx c = {
+	    out, ro && ro->color == MT_COLOR_ALWAYS, ro ? ro->width : 0, {NULL, 0, 0}, 0, MT_OK};
+
+	return c;
+}
+
 static void t_raw(struct tctx *c, const char *s)
 {
 	if (!c->err)
@@ -694,8 +702,7 @@ static void render_warnings(struct tctx *c, const struct mt_trace *t)
 
 enum mt_err mt_render_text(const struct mt_trace *t, const struct mt_render_options *ro, FILE *out)
 {
-	struct tctx c = {
-	    out, ro && ro->color == MT_COLOR_ALWAYS, ro ? ro->width : 0, {NULL, 0, 0}, 0, MT_OK};
+	struct tctx c = tctx_start(out, ro);
 	char when[40];
 	size_t i;
 
@@ -844,8 +851,7 @@ static void scan_details(struct tctx *c, const struct mt_scan *scan)
 enum mt_err mt_render_scan_text(const struct mt_scan *scan, const struct mt_render_options *ro,
                                 FILE *out)
 {
-	struct tctx c = {
-	    out, ro && ro->color == MT_COLOR_ALWAYS, ro ? ro->width : 0, {NULL, 0, 0}, 0, MT_OK};
+	struct tctx c = tctx_start(out, ro);
 	char when[40];
 	size_t i;
 

@@ -130,31 +130,11 @@ static void scan_warn(struct mt_scan *scan, enum mt_err code, pid_t pid, const c
 static void scan_warn(struct mt_scan *scan, enum mt_err code, pid_t pid, const char *subject,
                       const char *fmt, ...)
 {
-	struct mt_warning *w;
-	struct mti_buf b;
 	va_list ap;
 
-	if (scan->n_warnings >= 256)
-		return;
-	w = realloc(scan->warnings, (scan->n_warnings + 1) * sizeof(*w));
-	if (!w)
-		return;
-	scan->warnings = w;
-	mti_buf_init(&b);
 	va_start(ap, fmt);
-	mti_buf_vprintf(&b, fmt, ap);
+	mti_warnings_vadd(&scan->warnings, &scan->n_warnings, code, pid, subject, fmt, ap);
 	va_end(ap);
-	w = &scan->warnings[scan->n_warnings];
-	w->code = code;
-	w->pid = pid;
-	w->subject = mti_strdup(subject);
-	w->message = mti_buf_steal(&b);
-	if (w->subject && w->message)
-		scan->n_warnings++;
-	else {
-		free(w->subject);
-		free(w->message);
-	}
 }
 
 static enum mt_err add_signal(struct candidate *c, const char *id, int points, const char *fmt, ...)
@@ -1345,11 +1325,7 @@ void mt_scan_free(struct mt_scan *scan)
 	free(scan->findings);
 	free(scan->host_preload);
 	free(scan->hidden);
-	for (i = 0; i < scan->n_warnings; i++) {
-		free(scan->warnings[i].subject);
-		free(scan->warnings[i].message);
-	}
-	free(scan->warnings);
+	mti_warnings_free(scan->warnings, scan->n_warnings);
 	mti_evidence_clear(&scan->evidence);
 	free(scan);
 }

@@ -9,40 +9,58 @@
 #include "session.h"
 #include "util.h"
 
-void mti_warn(struct mt_trace *t, enum mt_err code, pid_t pid, const char *subject, const char *fmt,
-              ...)
+void mti_warnings_vadd(struct mt_warning **list, size_t *n, enum mt_err code, pid_t pid,
+                       const char *subject, const char *fmt, va_list ap)
 {
 	struct mt_warning *w;
 	struct mti_buf b;
-	va_list ap;
 
-	if (!t)
+	if (*n >= MTI_WARNINGS_MAX)
 		return;
-	if (t->n_warnings >= MTI_WARNINGS_MAX)
-		return;
-	w = realloc(t->warnings, (t->n_warnings + 1) * sizeof(*w));
+	w = realloc(*list, (*n + 1) * sizeof(*w));
 	if (!w)
 		return;
-	t->warnings = w;
+	*list = w;
 	mti_buf_init(&b);
-	va_start(ap, fmt);
 	if (mti_buf_vprintf(&b, fmt, ap)) {
-		va_end(ap);
 		mti_buf_free(&b);
 		return;
 	}
-	va_end(ap);
-	w = &t->warnings[t->n_warnings];
+	w = &(*list)[*n];
 	w->code = code;
 	w->pid = pid;
-	w->subject = mti_strdup(subject ? subject : "trace");
+	w->subject = mti_strdup(subject);
 	w->message = mti_buf_steal(&b);
 	if (!w->subject || !w->message) {
 		free(w->subject);
 		free(w->message);
 		return;
 	}
-	t->n_warnings++;
+	(*n)++;
+}
+
+void mti_warnings_free(struct mt_warning *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(list[i].subject);
+		free(list[i].message);
+	}
+	free(list);
+}
+
+void mti_warn(struct mt_trace *t, enum mt_err code, pid_t pid, const char *subject, const char *fmt,
+              ...)
+{
+	va_list ap;
+
+	if (!t)
+		return;
+	va_start(ap, fmt);
+	mti_warnings_vadd(&t->warnings, &t->n_warnings, code, pid, subject ? subject : "trace", fmt,
+	                  ap);
+	va_end(ap);
 }
 
 void mti_exe_clear(struct mt_exe *e)
@@ -284,10 +302,6 @@ void mt_trace_free(struct mt_trace *t)
 	free(t->engine.api_version);
 	free(t->engine.engine_version);
 	free(t->engine.engine_os);
-	for (i = 0; i < t->n_warnings; i++) {
-		free(t->warnings[i].subject);
-		free(t->warnings[i].message);
-	}
-	free(t->warnings);
+	mti_warnings_free(t->warnings, t->n_warnings);
 	free(t);
 }

@@ -2,6 +2,8 @@
 #ifndef MTI_TRACE_MODEL_H
 #define MTI_TRACE_MODEL_H
 
+#include <stdarg.h>
+
 #include <minertrace/minertrace.h>
 
 /* Most warnings one trace keeps; later ones are counted in the last. */
@@ -11,6 +13,13 @@
  * fails from the caller's view: on memory shortage the warning is lost. */
 void mti_warn(struct mt_trace *t, enum mt_err code, pid_t pid, const char *subject, const char *fmt,
               ...) __attribute__((format(printf, 5, 6)));
+
+/* Appends a warning to a list of at most MTI_WARNINGS_MAX (a trace's, a
+ * scan's); on memory shortage the warning is lost. */
+void mti_warnings_vadd(struct mt_warning **list, size_t *n, enum mt_err code, pid_t pid,
+                       const char *subject, const char *fmt, va_list ap)
+    __attribute__((format(printf, 6, 0)));
+void mti_warnings_free(struct mt_warning *list, size_t n);
 
 void mti_exe_clear(struct mt_exe *e);
 void mti_process_clear(struct mt_process *p);
