@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """Writes docs/minertrace.schema.json, the JSON Schema of `minertrace --json`
-(schema "minertrace/1", the root) and of `minertrace scan --json` (schema
-"minertrace-scan/1", in $defs/scan).
+(schema "minertrace/1", $defs/trace) and of `minertrace scan --json` (schema
+"minertrace-scan/1", $defs/scan). The root picks the definition by the
+document's own "schema" field, so the one file validates either document.
 
 The schema is strict (additionalProperties: false) so that any change to the
 output shows up in the tests; a field that may hold bytes that are not UTF-8
 may have a sibling "<name>_base64" with the exact bytes. Edit this file, run
-it, commit both. Field meanings: docs/json.md.
+it, commit both (`make-schema.py --check` fails when the file is stale).
+Field meanings: docs/json.md.
 """
 import json
 import os
+import sys
 
 S = {"type": "string"}
 NS = {"type": ["string", "null"]}
@@ -148,16 +151,27 @@ SCAN = obj({
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://minertrace.invalid/minertrace.schema.json",
-    "title": "minertrace trace document (minertrace/1)",
-    "description": "One document per traced PID, as printed by `minertrace --json PID`. Every "
-                   "string that is not valid UTF-8 is shown with \\xNN escapes and has a sibling "
-                   "<name>_base64 holding its exact bytes. Field meanings: docs/json.md.",
+    "title": "minertrace documents (minertrace/1 and minertrace-scan/1)",
+    "description": "A trace document (`minertrace --json PID`, \"schema\": \"minertrace/1\") or "
+                   "a scan document (`minertrace scan --json`, \"schema\": "
+                   "\"minertrace-scan/1\"), chosen by the root \"schema\" field; anything else "
+                   "is checked as a trace and fails. Every string that is not valid UTF-8 is "
+                   "shown with \\xNN escapes and has a sibling <name>_base64 holding its exact "
+                   "bytes. Field meanings: docs/json.md.",
     "$defs": {"trace": TRACE, "scan": SCAN},
-    "$ref": "#/$defs/trace",
+    "if": {"type": "object", "properties": {"schema": {"const": "minertrace-scan/1"}},
+           "required": ["schema"]},
+    "then": {"$ref": "#/$defs/scan"},
+    "else": {"$ref": "#/$defs/trace"},
 }
 
 if __name__ == "__main__":
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "minertrace.schema.json")
+    text = json.dumps(SCHEMA, indent=1) + "\n"
+    if sys.argv[1:] == ["--check"]:
+        with open(out) as f:
+            if f.read() != text:
+                sys.exit(f"{out} is stale: run {sys.argv[0]} and commit the result")
+        sys.exit(0)
     with open(out, "w") as f:
-        json.dump(SCHEMA, f, indent=1)
-        f.write("\n")
+        f.write(text)

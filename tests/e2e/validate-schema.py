@@ -2,8 +2,10 @@
 """Validates JSON documents against docs/minertrace.schema.json.
 
 Usage: validate-schema.py SCHEMA [FILE...]   (stdin when no FILE)
-A file may hold one document, or an array of them when --array is given
-(each element is validated; for `scan --json` use --scan).
+The schema picks the trace or the scan definition by each document's own
+"schema" field. A file may hold one document, or an array of them when
+--array is given (each element is validated); --scan also insists that the
+document is a scan ("minertrace-scan/1").
 """
 import json
 import sys
@@ -18,9 +20,6 @@ def main():
         mode = args.pop(0)[2:]
     schema = json.load(open(args[0]))
     jsonschema.Draft202012Validator.check_schema(schema)
-    if mode == "scan":
-        schema = dict(schema)
-        schema["$ref"] = "#/$defs/scan"
     validator = jsonschema.Draft202012Validator(schema)
     files = args[1:] or ["-"]
     bad = 0
@@ -28,6 +27,10 @@ def main():
         text = sys.stdin.read() if name == "-" else open(name).read()
         doc = json.loads(text)
         docs = doc if mode == "array" else [doc]
+        if mode == "scan" and not (isinstance(doc, dict) and doc.get("schema") == "minertrace-scan/1"):
+            bad += 1
+            print(f"{name}: not a scan document (\"schema\": \"minertrace-scan/1\")",
+                  file=sys.stderr)
         for d in docs:
             for err in sorted(validator.iter_errors(d), key=lambda e: list(e.path))[:20]:
                 bad += 1
