@@ -37,6 +37,8 @@ struct mti_engine {
 	enum mt_err dead; /* sticky transport failure, MT_OK while usable */
 	char *dead_msg;
 	char *api_note; /* a warning from negotiation, for every trace */
+	enum mt_err api_note_code;
+	bool exec_pids_untrusted; /* spoken API older than 1.25 */
 	bool negotiated;
 	bool answered;       /* some HTTP reply came back */
 	char api_prefix[16]; /* "/v1.41" or "" */
@@ -263,24 +265,56 @@ static enum mt_err request(struct mti_engine *e, const char *path, struct mti_re
 	return request_as(e, path, true, r);
 }
 
-/* Parses "1.41" into its minor number. */
-static bool api_minor(const char *v, unsigned *minor)
+/* Picks the API version to speak from the one the engine announced, and
+ * says in api_note what the report must know about it. */
+static enum mt_err choose_api(struct mti_engine *e)
 {
-	uint64_t m;
+	struct mti_api_version v;
 
-	if (!v || !mti_str_starts(v, "1.") || !mti_parse_u64(v + 2, strlen(v + 2), &m) || m > 1000)
-		return false;
-	*minor = (unsigned)m;
-	return true;
+	if (!mti_parse_api_version(e->api_version, &v)) {
+		e->api_note_code = MT_ERR_ENGINE_REPLY;
+		e->api_note =
+		    e->api_version
+		        ? mti_asprintf("the engine announced API version \"%.40s\", not "
+		                       "MAJOR.MINOR: unversioned paths are used",
+		                       e->api_version)
+		        : mti_asprintf("the engine did not tell its API version (%s): "
+		                       "unversioned paths are used",
+		                       e->ping.msg ? e->ping.msg : "no Api-Version header");
+		return e->api_note ? MT_OK : MT_ERR_NOMEM;
+	}
+	if (v.major > MTI_API_MAJOR) {
+		e->api_note_code = MT_ERR_UNSUPPORTED;
+		e->api_note = mti_asprintf("engine API %s is a major version minertrace does not "
+		                           "know: asked in %u.%u, the newest it knows",
+		                           e->api_version, MTI_API_MAJOR, MTI_API_MAX_MINOR);
+		if (!e->api_note)
+			return MT_ERR_NOMEM;
+	}
+	if (v.major > MTI_API_MAJOR || (v.major == MTI_API_MAJOR && v.minor > MTI_API_MAX_MINOR))
+		v = (struct mti_api_version){MTI_API_MAJOR, MTI_API_MAX_MINOR};
+	if (v.major < MTI_API_MAJOR || v.minor < MTI_API_EXEC_PID_MINOR)
+		e->exec_pids_untrusted = true;
+	if (v.major < MTI_API_MAJOR || v.minor < MTI_API_MIN_MINOR) {
+		e->api_note_code = MT_ERR_UNSUPPORTED;
+		e->api_note = mti_asprintf(
+		    "engine API %s is older than %u.%u, the oldest minertrace knows: asked in "
+		    "%u.%u; its exec session PIDs (API %u.%u) are not trusted, so no process is "
+		    "tied to an exec session",
+		    e->api_version, MTI_API_MAJOR, MTI_API_MIN_MINOR, v.major, v.minor,
+		    MTI_API_MAJOR, MTI_API_EXEC_PID_MINOR);
+		if (!e->api_note)
+			return MT_ERR_NOMEM;
+	}
+	snprintf(e->api_prefix, sizeof(e->api_prefix), "/v%u.%u", v.major, v.minor);
+	return MT_OK;
 }
 
 /* Learns the engine's API version once: from the Api-Version header of an
  * earlier reply, else of GET /_ping (cheap: /version makes dockerd run its
- * helpers), else from GET /version; the newest version we both speak is
- * used. */
+ * helpers), else from GET /version; then chooses the version to speak. */
 static enum mt_err negotiate(struct mti_engine *e)
 {
-	unsigned server, ours = 0;
 	enum mt_err err;
 
 	if (e->negotiated || e->dead)
@@ -304,24 +338,7 @@ static enum mt_err negotiate(struct mti_engine *e)
 		if (err == MT_ERR_NOMEM)
 			return err;
 	}
-	api_minor(MTI_API_MAX, &ours);
-	if (api_minor(e->api_version, &server)) {
-		if (server < MTI_API_MIN_MINOR) {
-			e->dead = MT_ERR_UNSUPPORTED;
-			e->dead_msg = mti_asprintf("engine API %s is older than 1.%u",
-			                           e->api_version, MTI_API_MIN_MINOR);
-			return e->dead_msg ? MT_OK : MT_ERR_NOMEM;
-		}
-		snprintf(e->api_prefix, sizeof(e->api_prefix), "/v1.%u",
-		         server < ours ? server : ours);
-	} else if (!e->dead) {
-		e->api_note = mti_asprintf("the engine did not tell its API version (%s): "
-		                           "unversioned paths are used",
-		                           e->ping.msg ? e->ping.msg : "no Api-Version header");
-		if (!e->api_note)
-			return MT_ERR_NOMEM;
-	}
-	return MT_OK;
+	return e->dead ? MT_OK : choose_api(e);
 }
 
 static struct mti_engine_replies *cache_find(const struct mti_engine *e, const char *id)
@@ -616,10 +633,11 @@ static void check_executables(struct mt_session *s, struct mt_engine_container *
 	close(dfd);
 }
 
-/* Decodes the cached replies into a new engine container for this trace. */
+/* Decodes the cached replies into a new engine container for this trace;
+ * exec session PIDs are dropped when the API spoken cannot tell them. */
 static enum mt_err decode_all(struct mt_session *s, struct mt_trace *t,
                               const struct mti_engine_replies *r, const char *target_exe_path,
-                              struct mt_engine_container **out)
+                              bool untrusted_pids, struct mt_engine_container **out)
 {
 	struct mt_engine_container *ec = calloc(1, sizeof(*ec));
 	char **exec_ids = NULL;
@@ -669,6 +687,8 @@ static enum mt_err decode_all(struct mt_session *s, struct mt_trace *t,
 			err = err == MT_ERR_NOMEM ? err : MT_OK;
 			continue;
 		}
+		if (untrusted_pids)
+			x.pid = 0; /* an API without it: whatever came is not evidence */
 		err = mti_grow((void **)&ec->execs, &cap, ec->n_execs + 1, sizeof(*ec->execs));
 		if (err) {
 			mti_exec_session_clear(&x);
@@ -738,7 +758,7 @@ enum mt_err mti_engine_describe(struct mt_session *s, struct mt_trace *t, struct
 	if (!err)
 		err = fill_status(e, t);
 	if (!err && e->api_note)
-		mti_warn(t, MT_ERR_ENGINE_REPLY, 0, "engine", "%s", e->api_note);
+		mti_warn(t, e->api_note_code, 0, "engine", "%s", e->api_note);
 	if (err)
 		return err;
 	if (r->inspect.err) {
@@ -753,7 +773,7 @@ enum mt_err mti_engine_describe(struct mt_session *s, struct mt_trace *t, struct
 			         r->inspect.msg ? r->inspect.msg : mt_strerror(r->inspect.err));
 		return MT_OK;
 	}
-	err = decode_all(s, t, r, target_exe_path, &c->engine);
+	err = decode_all(s, t, r, target_exe_path, e->exec_pids_untrusted, &c->engine);
 	if (!err && c->engine && c->runtime == MT_RUNTIME_UNKNOWN)
 		c->runtime = e->engine_version && mti_str_starts(e->engine_version, "Libpod")
 		                 ? MT_RUNTIME_PODMAN

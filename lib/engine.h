@@ -8,9 +8,14 @@
 
 #include "session.h"
 
-/* The newest API version we speak; older engines are spoken to in theirs. */
-#define MTI_API_MAX "1.45"
+/* The API versions we know, 1.24 to 1.45: an engine in that range is
+ * spoken to in its own, a newer one in 1.45. An older one is spoken to in
+ * its own too, with a warning, and what its API could not tell (exec
+ * session PIDs, from 1.25) is not trusted. */
+#define MTI_API_MAJOR 1
+#define MTI_API_MAX_MINOR 45
 #define MTI_API_MIN_MINOR 24
+#define MTI_API_EXEC_PID_MINOR 25
 
 struct mti_reply {
 	bool asked;

@@ -159,6 +159,37 @@ static bool id_matches(struct dctx *d, const cJSON *root, const char *key, const
 	return false;
 }
 
+/* Reads 1 to 4 digits at *p into *out, moving *p past them. */
+static bool version_number(const char **p, unsigned *out)
+{
+	unsigned n = 0, digits = 0;
+
+	while (**p >= '0' && **p <= '9' && digits < 5) {
+		n = n * 10 + (unsigned)(**p - '0');
+		(*p)++;
+		digits++;
+	}
+	*out = n;
+	return digits >= 1 && digits <= 4;
+}
+
+bool mti_parse_api_version(const char *s, struct mti_api_version *v)
+{
+	struct mti_api_version r = {0, 0};
+
+	if (!s || !version_number(&s, &r.major))
+		return false;
+	if (*s == '.') {
+		s++;
+		if (!version_number(&s, &r.minor))
+			return false;
+	}
+	if (*s)
+		return false;
+	*v = r;
+	return true;
+}
+
 enum mt_err mti_decode_version(const char *json, size_t len, struct mt_trace *t, char **api_version,
                                char **version, char **os)
 {

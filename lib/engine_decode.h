@@ -4,6 +4,7 @@
 #ifndef MTI_ENGINE_DECODE_H
 #define MTI_ENGINE_DECODE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <minertrace/minertrace.h>
@@ -13,6 +14,18 @@
 #define MTI_ENGINE_MAX_EXECS 256
 #define MTI_ENGINE_MAX_EVENTS 1024
 #define MTI_ENGINE_MAX_CHANGES 256
+
+/* An engine API version: "1.41" is {1, 41}. */
+struct mti_api_version {
+	unsigned major;
+	unsigned minor;
+};
+
+/* Parses an API version as the engine announced it (Api-Version header or
+ * /version): "MAJOR.MINOR", or "MAJOR" alone (minor 0), each of 1 to 4
+ * digits and nothing else (no sign, space, "v" or third part). False, with
+ * *v untouched, for anything else or NULL. */
+bool mti_parse_api_version(const char *s, struct mti_api_version *v);
 
 /* GET /version: ApiVersion, Version, Os (each may come back NULL). */
 enum mt_err mti_decode_version(const char *json, size_t len, struct mt_trace *t, char **api_version,

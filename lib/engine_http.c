@@ -46,7 +46,8 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
 	return n;
 }
 
-/* Copies the value of header "key:" into out when data is that header. */
+/* Copies the value of header "key:" into out when data is that header,
+ * without the white space around it. */
 static void grab_header(const char *data, size_t n, const char *key, char *out, size_t out_len)
 {
 	size_t kl = strlen(key), i, o = 0;
@@ -58,6 +59,8 @@ static void grab_header(const char *data, size_t n, const char *key, char *out, 
 		i++;
 	while (i < n && o + 1 < out_len && data[i] != '\r' && data[i] != '\n')
 		out[o++] = data[i++];
+	while (o > 0 && (out[o - 1] == ' ' || out[o - 1] == '\t'))
+		o--;
 	out[o] = '\0';
 }
 

@@ -177,9 +177,47 @@ expect_eq "API 1.30: spoken as 1.30" "$(grep -c ' /v1.30/' "$LOG")" 4
 start_fake good 1.50
 trace newer -H "unix://$SOCK"
 expect_eq "API 1.50: spoken as our newest, 1.45" "$(grep -c ' /v1.45/' "$LOG")" 4
-start_fake good 1.12
-trace ancient -H "unix://$SOCK"
-check "API 1.12: refused" '.warnings | any(.code == "unsupported" and (.message | test("older than 1.24")))' "$MT_TMP/ancient.json"
+check "API 1.41: the exec session's PID is kept" '.containers[0].engine.exec_sessions[0].pid == 5180' "$MT_TMP/good.json"
+check "API 1.41: no word about the version" '[.warnings[] | select(.message | test("API"))] == []' "$MT_TMP/good.json"
+# above the known range: read as given, asked in the newest version we know
+for v in 1.99 2.0 99; do
+	start_fake good "$v"
+	trace "newer-$v" -H "unix://$SOCK"
+	f=$MT_TMP/newer-$v.json
+	expect_eq "API $v: spoken as 1.45" "$(grep -c ' /v1.45/' "$LOG")" 4
+	check "API $v: engine facts" '.containers[0].engine.name == "metabase" and .engine.api_version == "1.45"' "$f"
+	check "API $v: not taken for a missing version" '[.warnings[] | select(.message | test("did not tell"))] == []' "$f"
+	check "API $v: exec session PID kept" '.containers[0].engine.exec_sessions[0].pid == 5180' "$f"
+done
+check "API 1.99: a minor version above ours needs no warning" '[.warnings[] | select(.subject == "engine")] == []' "$MT_TMP/newer-1.99.json"
+for v in 2.0 99; do
+	check "API $v: an unknown major version is said" \
+		".warnings | any(.code == \"unsupported\" and (.message | contains(\"engine API $v is a major version minertrace does not know: asked in 1.45\")))" \
+		"$MT_TMP/newer-$v.json"
+done
+# below the minimum: read as given, asked in its own version, with a
+# warning, and exec session PIDs (API 1.25) not trusted
+for v in 1.12 0.1; do
+	start_fake good "$v"
+	trace "older-$v" -H "unix://$SOCK"
+	f=$MT_TMP/older-$v.json
+	expect_eq "API $v: spoken in its own version" "$(grep -c " /v$v/" "$LOG")" 4
+	check "API $v: a clear warning" \
+		".warnings | any(.subject == \"engine\" and .code == \"unsupported\" and (.message | contains(\"engine API $v is older than 1.24\") and contains(\"exec session PIDs (API 1.25) are not trusted\")))" "$f"
+	check "API $v: the version spoken is reported" ".engine.api_version == \"$v\"" "$f"
+	check "API $v: the rest of the engine facts" '.containers[0].engine.name == "metabase" and (.containers[0].engine.exec_sessions | length == 1)' "$f"
+	check "API $v: the exec session PID is not trusted" '.containers[0].engine.exec_sessions[0].pid == 0 and .containers[0].engine.exec_sessions[0].started_pid == null' "$f"
+done
+# a version that is no version: said as it came, unversioned paths
+for v in 'one.two' '1.41.0' 'v1.41'; do
+	start_fake good "$v"
+	trace "garbage-$v" -H "unix://$SOCK"
+	f=$MT_TMP/garbage-$v.json
+	expect_eq "API \"$v\": unversioned paths" "$(grep -c ' /containers/' "$LOG")" 2
+	check "API \"$v\": said as it came" \
+		".warnings | any(.code == \"engine-reply\" and (.message | contains(\"announced API version \\\"$v\\\", not MAJOR.MINOR\")))" "$f"
+	check "API \"$v\": engine facts" '.containers[0].engine.name == "metabase" and .engine.api_version == null' "$f"
+done
 start_fake noheader
 trace noheader -H "unix://$SOCK"
 grep -q 'GET /_ping' "$LOG" || fail "no header: /_ping was not tried"

@@ -1,5 +1,6 @@
-/* Fuzz target: every Docker Engine API reply decoder. The first byte picks
- * the decoder; the rest is the reply body. A reply about another object
+/* Fuzz target: every Docker Engine API reply decoder (and the API version
+ * parser, on /version's ApiVersion). The first byte picks the decoder; the
+ * rest is the reply body. A reply about another object
  * than the one asked for must never be accepted. */
 #include "engine_decode.h"
 #include "fuzz.h"
@@ -70,8 +71,13 @@ static void changes(const char *body, size_t len, struct mt_trace *t)
 static void version(const char *body, size_t len, struct mt_trace *t)
 {
 	char *api = NULL, *ver = NULL, *os = NULL;
+	struct mti_api_version v;
 
 	mti_decode_version(body, len, t, &api, &ver, &os);
+	/* what the version parser accepts is digits and one dot, bounded */
+	if (api && mti_parse_api_version(api, &v))
+		FUZZ_ASSERT(v.major <= 9999 && v.minor <= 9999 &&
+		            strspn(api, "0123456789.") == strlen(api));
 	free(api);
 	free(ver);
 	free(os);

@@ -65,6 +65,40 @@ START_TEST(version_real)
 }
 END_TEST
 
+START_TEST(api_versions_parsed_as_given)
+{
+	static const struct {
+		const char *s;
+		unsigned major, minor;
+	} good[] = {{"1.41", 1, 41},
+	            {"0.1", 0, 1},
+	            {"99", 99, 0},
+	            {"2.0", 2, 0},
+	            {"1.12", 1, 12},
+	            {"1.99", 1, 99},
+	            {"9999.9999", 9999, 9999},
+	            {"1.024", 1, 24}};
+	static const char *const bad[] = {"",      "1.",      ".1",    "1..2", "1.2.3",  "-1.2",
+	                                  "+1.2",  " 1.2",    "1.2 ",  "1.2x", "v1.41",  "1,41",
+	                                  "12345", "1.99999", "0x1.2", "1.-2", "1.4\n1", "garbage"};
+	struct mti_api_version v;
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		v.major = v.minor = 7777;
+		ck_assert_msg(mti_parse_api_version(good[i].s, &v), "rejected \"%s\"", good[i].s);
+		ck_assert_uint_eq(v.major, good[i].major);
+		ck_assert_uint_eq(v.minor, good[i].minor);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v.major = v.minor = 7777;
+		ck_assert_msg(!mti_parse_api_version(bad[i], &v), "accepted \"%s\"", bad[i]);
+		ck_assert_uint_eq(v.major, 7777);
+	}
+	ck_assert(!mti_parse_api_version(NULL, &v));
+}
+END_TEST
+
 START_TEST(container_real)
 {
 	size_t len, n_ids;
@@ -386,6 +420,7 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, version_real);
+	tcase_add_test(tc, api_versions_parsed_as_given);
 	tcase_add_test(tc, container_real);
 	tcase_add_test(tc, container_for_another_id_is_rejected);
 	tcase_add_test(tc, container_wrong_types_are_ignored);
