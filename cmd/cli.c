@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,12 +88,14 @@ static void usage(FILE *out)
 	    "  -H, --docker-host=URL    engine socket, unix:///path (default: $DOCKER_HOST,\n"
 	    "                           then /var/run/docker.sock, then /run/podman/podman.sock)\n"
 	    "      --no-engine          do not ask the container engine\n"
-	    "  -t, --timeout=SECONDS    deadline for all engine requests (default 2)\n"
+	    "  -t, --timeout=SECONDS    deadline for all engine requests (default 2; decimal\n"
+	    "                           seconds, like 0.5)\n"
 	    "      --hash=WHICH         SHA-256 of: container (default: the target and every\n"
 	    "                           process inside a container), all, target, none\n"
 	    "      --no-hash            same as --hash=none\n"
-	    "      --collect=DIR        also save the evidence in DIR (created; must be empty):\n"
-	    "                           binaries, /proc files, engine replies, reports, hashes\n"
+	    "      --collect=DIR        also save the evidence in DIR (created; must be empty,\n"
+	    "                           not a symbolic link): binaries, /proc files, engine\n"
+	    "                           replies, reports, hashes\n"
 	    "      --no-reexec          when a preload library (rootkit) is loaded into\n"
 	    "                           minertrace, report it but do not run again without it\n"
 	    "  -h, --help               show this help and exit\n"
@@ -110,13 +113,34 @@ static void usage(FILE *out)
 	    "  1  no such PID, it cannot be read, or it exited or was reused during\n"
 	    "     the trace\n"
 	    "  2  usage error\n"
-	    "  3  the report could not be written\n"
+	    "  3  the report could not be written (full disk, closed pipe; wins over 1, 5)\n"
 	    "  4  minertrace could not run (out of memory, unreadable proc root,\n"
 	    "     evidence not collected)\n"
 	    "  5  scan: suspicious processes found\n"
 	    "\n"
 	    "See minertrace(1).\n",
 	    out);
+}
+
+/* Ends what went to stdout (what: "the report", ...): flushes it and maps a
+ * failed write (a full disk, a closed pipe: SIGPIPE is ignored) or a
+ * renderer's error to an exit status, with one line on stderr. */
+static int finish_output(enum mt_err err, const char *what)
+{
+	int write_errno = errno; /* a renderer's failed write, if any */
+
+	if (fflush(stdout) != 0) {
+		write_errno = errno;
+		err = MT_ERR_IO;
+	} else if (ferror(stdout)) {
+		err = MT_ERR_IO;
+	}
+	if (err) {
+		fprintf(stderr, "minertrace: cannot write %s: %s\n", what,
+		        err == MT_ERR_IO ? strerror(write_errno) : mt_strerror(err));
+		return err == MT_ERR_IO ? MT_EXIT_OUTPUT : MT_EXIT_FAILURE;
+	}
+	return MT_EXIT_OK;
 }
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -133,33 +157,41 @@ static int usage_error(const char *fmt, ...)
 	return MT_EXIT_USAGE;
 }
 
-/* Parses a decimal number in [min, max] (digits only). */
-static bool parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
+/* The one parser of every number on the command line: plain decimal digits
+ * and, with fraction, a '.' and more digits ("2", "0.5"), within [min, max].
+ * No sign, space, exponent, hexadecimal, inf or nan. */
+static bool parse_decimal(const char *s, bool fraction, double min, double max, double *out)
 {
-	unsigned long v;
+	size_t whole, part = 0;
+	double v;
 	char *end;
 
-	if (!s || !*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 10)
+	if (!s)
 		return false;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v < min || v > max)
+	whole = strspn(s, "0123456789");
+	if (fraction && whole && s[whole] == '.') {
+		part = strspn(s + whole + 1, "0123456789");
+		if (!part || part > 9)
+			return false;
+		part++;
+	}
+	if (!whole || whole > 10 || s[whole + part] != '\0')
+		return false;
+	v = strtod(s, &end);
+	if (*end || !(v >= min && v <= max))
 		return false;
 	*out = v;
 	return true;
 }
 
-/* Parses seconds like "2" or "0.5" within [min, max]. */
-static bool parse_seconds(const char *s, double min, double max, double *out)
+/* A whole number in [min, max] (see parse_decimal). */
+static bool parse_count(const char *s, unsigned long min, unsigned long max, unsigned long *out)
 {
 	double v;
-	char *end;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !(v >= min && v <= max))
+	if (!parse_decimal(s, false, (double)min, (double)max, &v))
 		return false;
-	*out = v;
+	*out = (unsigned long)v;
 	return true;
 }
 
@@ -243,7 +275,7 @@ static int parse_option(struct cli *cli, int c, char **argv)
 		cli->opts.no_engine = true;
 		return -1;
 	case 't':
-		if (!parse_seconds(optarg, 0.05, 600, &secs))
+		if (!parse_decimal(optarg, true, 0.05, 600, &secs))
 			return usage_error(
 			    "--timeout: '%s' is not a number of seconds between 0.05 "
 			    "and 600",
@@ -259,20 +291,20 @@ static int parse_option(struct cli *cli, int c, char **argv)
 		cli->collect_dir = optarg;
 		return -1;
 	case OPT_INTERVAL:
-		if (!parse_seconds(optarg, 0, 3600, &cli->scan.interval_s))
+		if (!parse_decimal(optarg, true, 0, 3600, &cli->scan.interval_s))
 			return usage_error(
 			    "--interval: '%s' is not a number of seconds between 0 and "
 			    "3600",
 			    optarg);
 		return -1;
 	case OPT_MIN_SCORE:
-		if (!parse_uint(optarg, 0, 100, &n))
+		if (!parse_count(optarg, 0, 100, &n))
 			return usage_error("--min-score: '%s' is not a score from 0 to 100",
 			                   optarg);
 		cli->scan.min_score = (int)n;
 		return -1;
 	case OPT_TOP:
-		if (!parse_uint(optarg, 1, 100000, &n))
+		if (!parse_count(optarg, 1, 100000, &n))
 			return usage_error("--top: '%s' is not a count from 1 to 100000", optarg);
 		cli->scan.top = n;
 		return -1;
@@ -287,10 +319,10 @@ static int parse_option(struct cli *cli, int c, char **argv)
 		return -1;
 	case 'h':
 		usage(stdout);
-		return fflush(stdout) == 0 && !ferror(stdout) ? MT_EXIT_OK : MT_EXIT_OUTPUT;
+		return finish_output(MT_OK, "the help");
 	case 'V':
 		printf("minertrace %s\n", MT_VERSION);
-		return fflush(stdout) == 0 && !ferror(stdout) ? MT_EXIT_OK : MT_EXIT_OUTPUT;
+		return finish_output(MT_OK, "the version");
 	case ':':
 		return usage_error("option '%s' needs a value", argv[optind - 1]);
 	default:
@@ -345,19 +377,6 @@ static void render_options(const struct cli *cli, struct mt_render_options *ro)
 	}
 }
 
-/* Ends a rendering: flushes stdout and maps failures to an exit status. */
-static int finish_output(enum mt_err err)
-{
-	if (fflush(stdout) != 0 || ferror(stdout))
-		err = MT_ERR_IO;
-	if (err) {
-		fprintf(stderr, "minertrace: cannot write the report: %s\n",
-		        err == MT_ERR_IO ? strerror(errno) : mt_strerror(err));
-		return err == MT_ERR_IO ? MT_EXIT_OUTPUT : MT_EXIT_FAILURE;
-	}
-	return MT_EXIT_OK;
-}
-
 static void progress(double done, void *user)
 {
 	const struct cli *cli = user;
@@ -396,7 +415,7 @@ static int run_scan(struct cli *cli, struct mt_session *session)
 		err = mt_render_scan_json(scan, &ro, stdout);
 	else
 		err = mt_render_scan_markdown(scan, &ro, stdout);
-	rc = finish_output(err);
+	rc = finish_output(err, "the report");
 	if (rc == MT_EXIT_OK && scan->n_findings)
 		rc = MT_EXIT_SUSPICIOUS;
 	mt_scan_free(scan);
@@ -428,7 +447,7 @@ static int run_trace(struct cli *cli, struct mt_session *session, pid_t pid)
 		err = mt_render_json(trace, &ro, stdout);
 	else
 		err = mt_render_markdown(trace, &ro, stdout);
-	rc = finish_output(err);
+	rc = finish_output(err, "the report");
 	if (rc == MT_EXIT_OK && trace->status != MT_TRACE_COMPLETE)
 		rc = MT_EXIT_NO_PROCESS;
 	if (cli->collect_dir && trace->chain_len) {
@@ -460,6 +479,8 @@ int mt_cli_main(int argc, char **argv)
 	enum mt_err err;
 	int rc;
 
+	/* A closed stdout is a failed write (status 3), not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
 	memset(&cli, 0, sizeof(cli));
 	mt_options_init(&cli.opts);
 	mt_scan_options_init(&cli.scan);
@@ -476,13 +497,15 @@ int mt_cli_main(int argc, char **argv)
 		free(original_argv);
 		return rc;
 	}
-	if (!cli.scan_mode && !parse_uint(cli.pid_arg, 1, 4194304, &pid)) {
+	if (!cli.scan_mode && !parse_count(cli.pid_arg, 1, 4194304, &pid)) {
 		free(original_argv);
 		return usage_error("'%s' is not a valid PID (1-4194304)", cli.pid_arg);
 	}
-	if (cli.collect_dir && mt_collect_check_dir(cli.collect_dir) != MT_OK) {
-		fprintf(stderr, "minertrace: --collect %s: not an empty directory\n",
-		        cli.collect_dir);
+	/* Decided before anything is traced or printed. */
+	if (cli.collect_dir &&
+	    (err = mt_collect_check_dir(cli.collect_dir, detail, sizeof(detail))) != MT_OK) {
+		fprintf(stderr, "minertrace: --collect: %s\n",
+		        detail[0] ? detail : mt_strerror(err));
 		free(original_argv);
 		return MT_EXIT_FAILURE;
 	}

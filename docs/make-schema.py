@@ -27,7 +27,8 @@ RUNTIME = ["unknown", "docker", "containerd", "cri-o", "podman", "lxc", "systemd
 QOS = ["none", "guaranteed", "burstable", "besteffort"]
 ERRS = ["ok", "nomem", "invalid-argument", "no-process", "vanished", "permission", "io",
         "parse", "too-large", "engine-unreachable", "engine-timeout", "engine-http",
-        "engine-reply", "unsupported", "exists", "limit", "not-found"]
+        "engine-reply", "unsupported", "exists", "limit", "not-found",
+        "not-regular"]
 
 
 def obj(props, b64=True):

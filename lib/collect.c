@@ -441,57 +441,127 @@ static void write_manifest(struct collector *c)
 	mti_buf_free(&m);
 }
 
-enum mt_err mt_collect_check_dir(const char *dir)
+/* True when the directory open as fd holds anything, or cannot be listed. */
+static bool holds_files(int fd, enum mt_err *err)
 {
 	struct dirent *de;
-	DIR *d = opendir(dir);
-	enum mt_err err = MT_OK;
+	bool found = false;
+	int probe = dup(fd);
+	DIR *d = probe >= 0 ? fdopendir(probe) : NULL;
 
-	if (!d)
-		return errno == ENOENT    ? MT_OK
-		       : errno == ENOTDIR ? MT_ERR_EXISTS
-		                          : mti_errno_to_err(errno);
-	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-			err = MT_ERR_EXISTS;
-	closedir(d);
-	return err;
-}
-
-/* Opens dir, creating it when absent; refuses one that holds anything. */
-static int open_empty_dir(const char *dir, enum mt_err *err)
-{
-	struct dirent *de;
-	DIR *d;
-	int fd, probe;
-
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		*err = mti_errno_to_err(errno);
-		return -1;
-	}
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		*err = errno == ENOTDIR || errno == ELOOP ? MT_ERR_EXISTS : mti_errno_to_err(errno);
-		return -1;
-	}
-	probe = dup(fd);
-	d = probe >= 0 ? fdopendir(probe) : NULL;
 	if (!d) {
 		if (probe >= 0)
 			close(probe);
-		close(fd);
 		*err = MT_ERR_IO;
+		return true;
+	}
+	while (!found && (de = readdir(d)))
+		found = strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+	closedir(d);
+	if (found)
+		*err = MT_ERR_EXISTS;
+	return found;
+}
+
+/* Opens path (trailing slashes already cut, so a symbolic link is not
+ * followed) when it is an empty directory; otherwise -1 with *err set and
+ * the reason in detail. */
+static int open_evidence_dir(const char *path, enum mt_err *err, char *detail, size_t detail_len)
+{
+	const char *why = NULL;
+	struct stat st;
+	int fd = -1;
+
+	if (lstat(path, &st) != 0) {
+		*err = mti_errno_to_err(errno);
+		why = strerror(errno);
+	} else if (S_ISLNK(st.st_mode)) {
+		/* Evidence goes where the responder named, not where a link
+		 * (perhaps planted) points. */
+		*err = MT_ERR_EXISTS;
+		why = "is a symbolic link: refused, not followed (name the directory itself)";
+	} else if (!S_ISDIR(st.st_mode)) {
+		*err = MT_ERR_EXISTS;
+		why = "is not a directory";
+	} else if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		*err = errno == ELOOP || errno == ENOTDIR ? MT_ERR_EXISTS : mti_errno_to_err(errno);
+		why = strerror(errno);
+	} else if (holds_files(fd, err)) {
+		why = *err == MT_ERR_EXISTS ? "not an empty directory: it already holds files"
+		                            : "cannot be listed";
+		close(fd);
+		fd = -1;
+	}
+	if (why && detail && detail_len)
+		snprintf(detail, detail_len, "%s: %s", path, why);
+	return fd;
+}
+
+/* dir without its trailing slashes ("/" stays), or NULL without memory. */
+static char *trim_dir(const char *dir)
+{
+	size_t len = strlen(dir);
+
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	return mti_strndup(dir, len);
+}
+
+enum mt_err mt_collect_check_dir(const char *dir, char *detail, size_t detail_len)
+{
+	enum mt_err err = MT_OK;
+	struct stat st;
+	char *path;
+	int fd;
+
+	if (detail && detail_len)
+		detail[0] = '\0';
+	if (!dir || !*dir)
+		return MT_ERR_INVALID_ARG;
+	path = trim_dir(dir);
+	if (!path)
+		return MT_ERR_NOMEM;
+	if (lstat(path, &st) != 0 && errno == ENOENT) {
+		/* mt_collect creates it, in a directory that must exist. */
+		char *slash = strrchr(path, '/');
+
+		if (slash)
+			slash[slash == path ? 1 : 0] = '\0';
+		if (stat(slash ? path : ".", &st) != 0 || !S_ISDIR(st.st_mode)) {
+			err = MT_ERR_NOT_FOUND;
+			if (detail && detail_len)
+				snprintf(detail, detail_len,
+				         "%s: no such directory to create it in", dir);
+		}
+		free(path);
+		return err;
+	}
+	fd = open_evidence_dir(path, &err, detail, detail_len);
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	return err;
+}
+
+/* Opens dir, creating it when absent; refuses anything but an empty
+ * directory (see open_evidence_dir). */
+static int open_empty_dir(const char *dir, enum mt_err *err, char *detail, size_t detail_len)
+{
+	char *path = trim_dir(dir);
+	int fd = -1;
+
+	if (!path) {
+		*err = MT_ERR_NOMEM;
 		return -1;
 	}
-	while ((de = readdir(d))) {
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
-			closedir(d);
-			close(fd);
-			*err = MT_ERR_EXISTS;
-			return -1;
-		}
+	if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+		*err = mti_errno_to_err(errno);
+		if (detail && detail_len)
+			snprintf(detail, detail_len, "%s: %s", path, strerror(errno));
+	} else {
+		fd = open_evidence_dir(path, err, detail, detail_len);
 	}
-	closedir(d);
+	free(path);
 	return fd;
 }
 
@@ -510,15 +580,9 @@ enum mt_err mt_collect(struct mt_session *s, const struct mt_trace *t, const cha
 		*files_written = 0;
 	if (!s || !t || !dir)
 		return MT_ERR_INVALID_ARG;
-	c.dirfd = open_empty_dir(dir, &c.err);
-	if (c.dirfd < 0) {
-		if (detail && detail_len)
-			snprintf(detail, detail_len, "%s: %s", dir,
-			         c.err == MT_ERR_EXISTS
-			             ? "already holds files (or is not a directory)"
-			             : mt_strerror(c.err));
+	c.dirfd = open_empty_dir(dir, &c.err, detail, detail_len);
+	if (c.dirfd < 0)
 		return c.err;
-	}
 	mti_buf_init(&c.notes);
 	if (make_dir(&c, "binary") && make_dir(&c, "proc")) {
 		/* The binary first: it is what a removal destroys. */

@@ -27,6 +27,7 @@ static const struct {
     [MT_ERR_EXISTS] = {"exists", "already exists"},
     [MT_ERR_LIMIT] = {"limit", "a safety limit was reached"},
     [MT_ERR_NOT_FOUND] = {"not-found", "not found"},
+    [MT_ERR_NOT_REGULAR] = {"not-regular", "not a regular file (not opened)"},
 };
 
 const char *mt_strerror(enum mt_err err)

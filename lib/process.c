@@ -74,6 +74,8 @@ static enum mt_err read_stat_into(struct mt_session *s, struct mt_trace *t, int 
 
 	if (err == MT_ERR_VANISHED || (!err && b->len == 0))
 		return MT_ERR_NO_PROCESS;
+	if (err == MT_ERR_NOT_REGULAR)
+		mti_warn(t, err, pid, "stat", "cannot read stat: %s", mt_strerror(err));
 	if (err)
 		return err;
 	if (mti_parse_stat(b->data, b->len, &st)) {

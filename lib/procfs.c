@@ -127,15 +127,36 @@ enum mt_err mti_read_fd(int fd, size_t cap, struct mti_buf *out, bool *truncated
 	return MT_OK;
 }
 
-/* Opens a file of a proc directory for reading, never through a link. */
-static int open_file_at(int dirfd, const char *name)
+/* Opens a regular file of a proc directory for reading into *fd: never
+ * through a link, never anything else. A captured tree is hostile: a FIFO
+ * would block the open or the read forever and opening a device node can
+ * act on the device, so the type is checked before the open (O_NONBLOCK
+ * covers a swap in between) and again on what was opened. */
+static enum mt_err open_regular_at(int dirfd, const char *name, int *fd)
 {
-	int fd;
+	struct stat st;
+	enum mt_err err;
 
+	*fd = -1;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return mti_errno_to_err(errno);
+	if (!S_ISREG(st.st_mode))
+		return MT_ERR_NOT_REGULAR;
 	do {
-		fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-	} while (fd < 0 && errno == EINTR);
-	return fd;
+		*fd =
+		    openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	} while (*fd < 0 && errno == EINTR);
+	if (*fd < 0)
+		return mti_errno_to_err(errno);
+	if (fstat(*fd, &st) != 0)
+		err = mti_errno_to_err(errno);
+	else if (!S_ISREG(st.st_mode))
+		err = MT_ERR_NOT_REGULAR;
+	else
+		return MT_OK;
+	close(*fd);
+	*fd = -1;
+	return err;
 }
 
 enum mt_err mti_read_at(int dirfd, const char *name, size_t cap, struct mti_buf *out,
@@ -144,9 +165,9 @@ enum mt_err mti_read_at(int dirfd, const char *name, size_t cap, struct mti_buf 
 	enum mt_err err;
 	int fd;
 
-	fd = open_file_at(dirfd, name);
-	if (fd < 0)
-		return mti_errno_to_err(errno);
+	err = open_regular_at(dirfd, name, &fd);
+	if (err)
+		return err;
 	err = mti_read_fd(fd, cap, out, truncated);
 	close(fd);
 	return err;
@@ -160,9 +181,9 @@ enum mt_err mti_read_record_at(int dirfd, const char *name, size_t cap, struct m
 	ssize_t n;
 	int fd;
 
-	fd = open_file_at(dirfd, name);
-	if (fd < 0)
-		return mti_errno_to_err(errno);
+	err = open_regular_at(dirfd, name, &fd);
+	if (err)
+		return err;
 	mti_buf_reset(out);
 	err = mti_buf_reserve(out, 4096);
 	if (err) {

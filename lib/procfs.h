@@ -33,8 +33,9 @@ enum mt_err mti_errno_to_err(int e);
 
 /* Reads the whole file name (relative to dirfd) into out, at most cap
  * bytes. With truncated NULL a longer file is MT_ERR_TOO_LARGE; otherwise
- * the first cap bytes are kept and *truncated is set. The file is opened
- * with O_NOFOLLOW: a symlink is refused. */
+ * the first cap bytes are kept and *truncated is set. Only a regular file
+ * is opened (O_NOFOLLOW|O_NONBLOCK, its type checked before and after):
+ * a link, FIFO, socket or device is MT_ERR_NOT_REGULAR. */
 enum mt_err mti_read_at(int dirfd, const char *name, size_t cap, struct mti_buf *out,
                         bool *truncated);
 

@@ -101,9 +101,10 @@ const char *mt_change_kind_name(enum mt_change_kind kind);
 char *mt_short_id(const char *id, char *buf, size_t buf_len);
 
 /* Writes the evidence of trace t into dir, which is created when absent and
- * refused (MT_ERR_EXISTS) when it holds anything: the executables of the
- * target and of the container's processes copied through /proc/PID/exe
- * (also when deleted), the /proc files of every process of the chain, the
+ * refused (MT_ERR_EXISTS) when it holds anything, is not a directory or is a
+ * symbolic link (never followed, also with a trailing slash): the
+ * executables of the target and of the container's processes copied through
+ * /proc/PID/exe (also when deleted), the /proc files of every process of the chain, the
  * engine's raw replies (kept by session s, which traced t), the JSON and
  * Markdown reports, NOTES.txt (what could not be collected) and
  * MANIFEST.sha256. Nothing outside dir is written. *files_written (may be
@@ -112,9 +113,12 @@ char *mt_short_id(const char *id, char *buf, size_t buf_len);
 enum mt_err mt_collect(struct mt_session *s, const struct mt_trace *t, const char *dir,
                        size_t *files_written, char *detail, size_t detail_len);
 
-/* MT_OK when dir is absent or empty (mt_collect would accept it),
- * MT_ERR_EXISTS when it holds anything or is not a directory. */
-enum mt_err mt_collect_check_dir(const char *dir);
+/* MT_OK when dir is absent or an empty directory (mt_collect would accept
+ * it), MT_ERR_EXISTS when it holds anything, is not a directory or is a
+ * symbolic link, MT_ERR_NOT_FOUND when it is absent and has no parent
+ * directory to be created in, another error when it cannot be examined;
+ * detail (detail_len bytes, may be NULL) says why, starting with dir. */
+enum mt_err mt_collect_check_dir(const char *dir, char *detail, size_t detail_len);
 
 enum mt_color {
 	MT_COLOR_NEVER = 0,

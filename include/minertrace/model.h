@@ -37,6 +37,7 @@ enum mt_err {
 	MT_ERR_EXISTS = 14,            /* output path already holds something */
 	MT_ERR_LIMIT = 15,             /* a safety limit stopped a loop */
 	MT_ERR_NOT_FOUND = 16,         /* a looked-up object does not exist */
+	MT_ERR_NOT_REGULAR = 17,       /* a FIFO, device or link, not a file */
 };
 
 /* The part a process plays in the chain from the target up to PID 1. */

@@ -1,9 +1,17 @@
-/* Unit tests: lib/util.c */
+/* Unit tests: lib/util.c, and the file reader of lib/procfs.c */
 #include <check.h>
+#include <fcntl.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <minertrace/minertrace.h>
 
 #include "check_main.h"
+#include "procfs.h"
 #include "util.h"
 
 START_TEST(parse_u64_accepts_digits_only)
@@ -118,6 +126,51 @@ START_TEST(strings)
 }
 END_TEST
 
+/* A captured tree is hostile: a FIFO would block the open or the read
+ * forever; a link or a device node is not a file of the capture either. */
+START_TEST(reader_refuses_all_but_regular_files)
+{
+	char dir[] = "/tmp/mt-test-util.XXXXXX";
+	struct mti_buf b;
+	bool trunc = true;
+	int dfd, fd;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(dfd, 0);
+	fd = openat(dfd, "stat", O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ck_assert_int_eq(write(fd, "1 (x) R 0\n", 10), 10);
+	close(fd);
+	ck_assert_int_eq(mkfifoat(dfd, "fifo", 0600), 0);
+	ck_assert_int_eq(symlinkat("stat", dfd, "link"), 0);
+	mti_buf_init(&b);
+
+	ck_assert_int_eq(mti_read_at(dfd, "stat", 64, &b, &trunc), MT_OK);
+	ck_assert_str_eq(b.data, "1 (x) R 0\n");
+	ck_assert(!trunc);
+	ck_assert_int_eq(mti_read_record_at(dfd, "stat", 64, &b, NULL), MT_OK);
+	ck_assert_uint_eq(b.len, 10);
+	ck_assert_int_eq(mti_read_at(dfd, "fifo", 64, &b, NULL), MT_ERR_NOT_REGULAR);
+	ck_assert_int_eq(mti_read_record_at(dfd, "fifo", 64, &b, NULL), MT_ERR_NOT_REGULAR);
+	ck_assert_int_eq(mti_read_at(dfd, "link", 64, &b, NULL), MT_ERR_NOT_REGULAR);
+	ck_assert_int_eq(mti_read_at(dfd, ".", 64, &b, NULL), MT_ERR_NOT_REGULAR);
+	ck_assert_int_eq(mti_read_at(dfd, "absent", 64, &b, NULL), MT_ERR_VANISHED);
+	ck_assert_str_eq(mt_err_name(MT_ERR_NOT_REGULAR), "not-regular");
+	/* A device node (root only): refused, not opened. */
+	if (mknodat(dfd, "dev", S_IFCHR | 0600, makedev(1, 5)) == 0) {
+		ck_assert_int_eq(mti_read_at(dfd, "dev", 64, &b, NULL), MT_ERR_NOT_REGULAR);
+		unlinkat(dfd, "dev", 0);
+	}
+
+	mti_buf_free(&b);
+	unlinkat(dfd, "stat", 0);
+	unlinkat(dfd, "fifo", 0);
+	unlinkat(dfd, "link", 0);
+	close(dfd);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("util");
@@ -131,6 +184,11 @@ static Suite *suite(void)
 	tcase_add_test(tc, grow_refuses_overflow);
 	tcase_add_test(tc, utc_format);
 	tcase_add_test(tc, strings);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("reader");
+	/* A read that blocks fails here instead of hanging the suite. */
+	tcase_set_timeout(tc, 10);
+	tcase_add_test(tc, reader_refuses_all_but_regular_files);
 	suite_add_tcase(s, tc);
 	return s;
 }
