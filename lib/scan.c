@@ -47,6 +47,9 @@
 #define SCAN_PROGRESS_MS 100
 /* listings of the processes per interval, for respawns */
 #define SCAN_LISTINGS 5
+/* a parent with more living children of one name runs a pool of workers
+ * (a forking server, fork churn): their comings and goings are no restarts */
+#define SCAN_RESPAWN_MAX_ALIVE 3
 /* the least work worth a thread of its own: processes, PIDs to probe */
 #define SCAN_MIN_PER_WORKER 256
 #define SCAN_MIN_PROBES_PER_WORKER 4096
@@ -761,6 +764,17 @@ static struct candidate *find_cand(struct scan_ctx *x, pid_t pid)
 	return NULL;
 }
 
+/* Processes in v[0..n) with the parent and the name of s, s included. */
+static size_t siblings(const struct sample *v, size_t n, const struct sample *s)
+{
+	size_t i, count = 0;
+
+	for (i = 0; i < n; i++)
+		if (v[i].ppid == s->ppid && strcmp(v[i].comm, s->comm) == 0)
+			count++;
+	return count;
+}
+
 /* A process gone and one of the same name and parent born between the
  * listings a and b: the parent restarts it. Only the few gone and born are
  * paired. The one born is a candidate only while it lives in the last
@@ -799,7 +813,7 @@ static enum mt_err respawns(struct scan_ctx *x, const struct sample *a, size_t n
 			if (born[k]->ppid == gone[i]->ppid &&
 			    strcmp(born[k]->comm, gone[i]->comm) == 0)
 				break;
-		if (i == n_gone)
+		if (i == n_gone || siblings(b, nb, born[k]) > SCAN_RESPAWN_MAX_ALIVE)
 			continue;
 		if (alive && alive->start == born[k]->start) {
 			c = find_cand(x, born[k]->pid);
