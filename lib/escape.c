@@ -180,26 +180,68 @@ char *mti_base64(const void *data, size_t len)
 	return out;
 }
 
+/* Columns a code point takes on a terminal: none for a combining mark or a
+ * variation selector, two for East Asian wide and fullwidth characters and
+ * emoji (the ranges of Markus Kuhn's wcwidth), one for the rest. */
+static size_t cp_width(uint32_t cp)
+{
+	static const uint32_t zero[][2] = {{0x0300, 0x036f}, {0x0483, 0x0489},  {0x0591, 0x05bd},
+	                                   {0x0610, 0x061a}, {0x064b, 0x065f},  {0x0e31, 0x0e31},
+	                                   {0x0e34, 0x0e3a}, {0x0e47, 0x0e4e},  {0x1ab0, 0x1aff},
+	                                   {0x1dc0, 0x1dff}, {0x20d0, 0x20ff},  {0xfe00, 0xfe0f},
+	                                   {0xfe20, 0xfe2f}, {0xe0100, 0xe01ef}};
+	static const uint32_t wide[][2] = {
+	    {0x1100, 0x115f},   {0x2e80, 0x303e},   {0x3041, 0x33ff},  {0x3400, 0x4dbf},
+	    {0x4e00, 0x9fff},   {0xa000, 0xa4cf},   {0xac00, 0xd7a3},  {0xf900, 0xfaff},
+	    {0xfe30, 0xfe4f},   {0xff00, 0xff60},   {0xffe0, 0xffe6},  {0x1f300, 0x1f64f},
+	    {0x1f900, 0x1f9ff}, {0x20000, 0x2fffd}, {0x30000, 0x3fffd}};
+	size_t i;
+
+	if (cp < 0x300)
+		return 1;
+	for (i = 0; i < MTI_ARRAY_LEN(zero); i++)
+		if (cp >= zero[i][0] && cp <= zero[i][1])
+			return 0;
+	for (i = 0; i < MTI_ARRAY_LEN(wide); i++)
+		if (cp >= wide[i][0] && cp <= wide[i][1])
+			return 2;
+	return 1;
+}
+
+size_t mti_char_width(const char *s, size_t len, size_t *bytes)
+{
+	uint32_t cp;
+	size_t n = utf8_decode((const unsigned char *)s, len, &cp);
+
+	if (!n) {
+		*bytes = len ? 1 : 0; /* a stray byte: escaped text holds none */
+		return len ? 1 : 0;
+	}
+	*bytes = n;
+	return cp_width(cp);
+}
+
 size_t mti_display_width(const char *s, size_t len)
 {
-	size_t cols = 0, i;
+	size_t cols = 0, i = 0, n;
 
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			cols++;
+	while (i < len) {
+		cols += mti_char_width(s + i, len - i, &n);
+		i += n;
+	}
 	return cols;
 }
 
 size_t mti_prefix_for_width(const char *s, size_t len, size_t cols)
 {
-	size_t used = 0, i;
+	size_t used = 0, i = 0, n, w;
 
-	for (i = 0; i < len; i++) {
-		if (((unsigned char)s[i] & 0xc0) != 0x80) {
-			if (used == cols)
-				return i;
-			used++;
-		}
+	while (i < len) {
+		w = mti_char_width(s + i, len - i, &n);
+		if (used + w > cols)
+			return i;
+		used += w;
+		i += n;
 	}
 	return len;
 }

@@ -28,6 +28,10 @@ enum mt_err mti_escape_markdown(struct mti_buf *out, const char *s, size_t len);
 /* Base64 of len bytes, a new string. */
 char *mti_base64(const void *data, size_t len);
 
+/* Terminal columns of the character at s[0..len) (0 for a combining mark,
+ * 2 for a wide one); *bytes is its length. */
+size_t mti_char_width(const char *s, size_t len, size_t *bytes);
+
 /* Number of terminal columns of an escaped (ASCII/UTF-8) string. */
 size_t mti_display_width(const char *s, size_t len);
 

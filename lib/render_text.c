@@ -23,6 +23,17 @@
 #define COMM_WIDTH 16
 #define USER_WIDTH 8
 #define ROLE_WIDTH 17
+/* The scan table: score, PID and CPU take SCAN_FIXED_COLS; the name and
+ * image columns grow with their cells between a minimum and a maximum; a
+ * gap of SCAN_GAP spaces always stays between two columns. */
+#define SCAN_FIXED_COLS 23
+#define SCAN_GAP 2
+#define SCAN_NAME_MIN 15
+#define SCAN_NAME_MAX 24
+#define SCAN_ID_COLS 12
+#define SCAN_IMAGE_MIN 25
+#define SCAN_IMAGE_MAX 48
+#define SCAN_WHY_MIN 24
 
 struct tctx {
 	FILE *out;
@@ -134,18 +145,19 @@ static void t_endl_fit(struct tctx *c)
 		return;
 	}
 	while (i < c->line.len) {
+		size_t n, w;
+
 		if (c->line.data[i] == '\033') {
 			while (i < c->line.len && c->line.data[i] != 'm')
 				i++;
 			i++;
 			continue;
 		}
-		if (((unsigned char)c->line.data[i] & 0xc0) != 0x80) {
-			if (cols + 1 == c->width)
-				break;
-			cols++;
-		}
-		i++;
+		w = mti_char_width(c->line.data + i, c->line.len - i, &n);
+		if (cols + w >= c->width)
+			break;
+		cols += w;
+		i += n;
 	}
 	c->line.len = i;
 	c->line.data[i] = '\0';
@@ -155,33 +167,32 @@ static void t_endl_fit(struct tctx *c)
 	t_endl(c);
 }
 
-/* Appends escaped untrusted text, cut with an ellipsis to fit the width. */
-static void t_tail(struct tctx *c, const char *s)
+/* Appends escaped untrusted text in at most max columns: when longer, cut
+ * with an ellipsis (a wide character that would straddle the end goes). */
+static void t_cut(struct tctx *c, const char *s, size_t max)
 {
 	struct mti_buf e;
-	size_t cols;
 
 	if (c->err || !s)
 		return;
 	mti_buf_init(&e);
 	c->err = mti_escape_text(&e, s, strlen(s));
-	if (!c->err && e.data) {
-		cols = mti_display_width(e.data, e.len);
-		if (c->width && c->cols + cols > c->width) {
-			size_t room = c->width > c->cols + 1 ? c->width - c->cols - 1 : 0;
-
-			e.len = mti_prefix_for_width(e.data, e.len, room);
-			e.data[e.len] = '\0';
-			c->err = mti_buf_puts(&c->line, e.data);
-			if (!c->err)
-				c->err = mti_buf_puts(&c->line, "\xe2\x80\xa6");
-			c->cols += room + 1;
-		} else {
-			c->err = mti_buf_puts(&c->line, e.data);
-			c->cols += cols;
-		}
+	if (!c->err && e.data && mti_display_width(e.data, e.len) > max) {
+		e.len = mti_prefix_for_width(e.data, e.len, max ? max - 1 : 0);
+		e.data[e.len] = '\0';
+		t_raw(c, e.data);
+		if (max)
+			t_raw(c, "\xe2\x80\xa6");
+	} else if (!c->err && e.data) {
+		t_raw(c, e.data);
 	}
 	mti_buf_free(&e);
+}
+
+/* Appends escaped untrusted text, cut with an ellipsis to fit the width. */
+static void t_tail(struct tctx *c, const char *s)
+{
+	t_cut(c, s, !c->width ? SIZE_MAX : c->width > c->cols ? c->width - c->cols : 0);
 }
 
 static void t_label(struct tctx *c, const char *label)
@@ -760,19 +771,72 @@ static void finding_place(const struct mt_finding *f, const char **cid, const ch
 		*image = c->engine->image_ref;
 }
 
+/* Columns of the escaped s, at most cap. */
+static size_t cell_width(const char *s, size_t cap)
+{
+	struct mti_buf e;
+	size_t cols;
+
+	mti_buf_init(&e);
+	if (mti_escape_text(&e, s, strlen(s)) || !e.data) {
+		mti_buf_free(&e);
+		return cap;
+	}
+	cols = mti_display_width(e.data, e.len);
+	mti_buf_free(&e);
+	return cols < cap ? cols : cap;
+}
+
+/* One cell of the scan table: s escaped and cut to width columns, padded,
+ * then the gap that keeps it apart from the next. */
+static void t_cell(struct tctx *c, const char *s, size_t width)
+{
+	size_t to = c->cols + width + SCAN_GAP;
+
+	t_cut(c, s, width);
+	t_pad(c, to);
+}
+
 static void scan_table(struct tctx *c, const struct mt_scan *scan)
 {
-	size_t i, k;
+	size_t i, k, name_w = SCAN_NAME_MIN, image_w = SCAN_IMAGE_MIN, image_max = SCAN_IMAGE_MAX;
+	size_t before_image;
+	char shortid[16];
 
+	/* The name and image columns are as wide as their widest cell, within
+	 * bounds; on a terminal the image column leaves room for the reasons. */
+	for (i = 0; i < scan->n_findings; i++) {
+		size_t w =
+		    scan->findings[i].comm ? cell_width(scan->findings[i].comm, SCAN_NAME_MAX) : 0;
+
+		if (w > name_w)
+			name_w = w;
+	}
+	before_image = SCAN_FIXED_COLS + name_w + SCAN_GAP + SCAN_ID_COLS + SCAN_GAP;
+	if (c->width && c->width < before_image + image_max + SCAN_GAP + SCAN_WHY_MIN)
+		image_max = c->width > before_image + SCAN_IMAGE_MIN + SCAN_GAP + SCAN_WHY_MIN
+		                ? c->width - before_image - SCAN_GAP - SCAN_WHY_MIN
+		                : SCAN_IMAGE_MIN;
+	for (i = 0; i < scan->n_findings; i++) {
+		const char *cid, *image;
+		size_t w;
+
+		finding_place(&scan->findings[i], &cid, &image);
+		w = image ? cell_width(image, image_max) : 0;
+		if (w > image_w)
+			image_w = w;
+	}
 	t_color(c, C_BOLD);
-	t_raw(c, " SCORE     PID   CPU%  NAME             CONTAINER     IMAGE                      "
-	         "WHY");
+	t_raw(c, " SCORE     PID   CPU%  ");
+	t_cell(c, "NAME", name_w);
+	t_cell(c, "CONTAINER", SCAN_ID_COLS);
+	t_cell(c, "IMAGE", image_w);
+	t_raw(c, "WHY");
 	t_color(c, C_RESET);
 	t_endl(c);
 	for (i = 0; i < scan->n_findings; i++) {
 		const struct mt_finding *f = &scan->findings[i];
 		const char *cid, *image;
-		char shortid[16];
 		struct mti_buf why;
 
 		finding_place(f, &cid, &image);
@@ -780,12 +844,9 @@ static void scan_table(struct tctx *c, const struct mt_scan *scan)
 		t_fmt(c, "%6d", f->score);
 		t_color(c, C_RESET);
 		t_fmt(c, "  %6d %6.1f  ", (int)f->pid, f->cpu_core_percent);
-		t_esc(c, f->comm);
-		t_pad(c, 40);
-		t_raw(c, cid ? mt_short_id(cid, shortid, sizeof(shortid)) : "host");
-		t_pad(c, 54);
-		t_esc(c, image ? image : "-");
-		t_pad(c, 81);
+		t_cell(c, f->comm ? f->comm : "?", name_w);
+		t_cell(c, cid ? mt_short_id(cid, shortid, sizeof(shortid)) : "host", SCAN_ID_COLS);
+		t_cell(c, image ? image : "-", image_w);
 		mti_buf_init(&why);
 		for (k = 0; k < f->n_signals; k++)
 			mti_buf_printf(&why, "%s%s", k ? ", " : "", f->signals[k].id);

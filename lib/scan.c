@@ -8,8 +8,9 @@
  *    LD_PRELOAD, the container's /etc/ld.so.preload.
  * 4. Respawns: a process gone and one of the same name and parent born
  *    during the interval.
- * 5. Hidden processes: every PID up to pid_max is probed; one that exists
- *    but is missing from the listing was hidden (a userland rootkit).
+ * 5. Hidden processes: every PID up to pid_max is probed; one alive with
+ *    the same start time before and after a listing that misses it was
+ *    hidden (a userland rootkit). It is sampled twice like the others.
  * 6. Candidates near the threshold are traced (the engine asked once per
  *    distinct container, all events first); the trace adds its own signals
  *    (writable layer, entered from outside); the findings are ranked.
@@ -46,6 +47,9 @@
 #define SCAN_PROGRESS_MS 100
 /* listings of the processes per interval, for respawns */
 #define SCAN_LISTINGS 5
+/* a parent with more living children of one name runs a pool of workers
+ * (a forking server, fork churn): their comings and goings are no restarts */
+#define SCAN_RESPAWN_MAX_ALIVE 3
 /* the least work worth a thread of its own: processes, PIDs to probe */
 #define SCAN_MIN_PER_WORKER 256
 #define SCAN_MIN_PROBES_PER_WORKER 4096
@@ -75,6 +79,7 @@ struct sample {
 	pid_t ppid;
 	unsigned long long ticks;
 	unsigned long long start;
+	int64_t at_ns; /* CLOCK_BOOTTIME when stat was read, the clock of start */
 	bool kthread;
 	char comm[64];
 };
@@ -230,33 +235,47 @@ struct sampling {
 	struct mti_buf bufs[MTI_PARALLEL_MAX_WORKERS];
 };
 
+/* Nanoseconds since boot, suspend included: the clock of stat's start times. */
+static int64_t boot_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Reads the stat of pid into *o, stamped with the time of the read;
+ * false (o->pid 0) when it is gone or garbage. */
+static bool read_sample(int root_fd, struct mti_buf *buf, pid_t pid, struct sample *o)
+{
+	struct mti_stat st;
+	char path[32];
+	size_t len;
+
+	memset(o, 0, sizeof(*o));
+	snprintf(path, sizeof(path), "%d/stat", (int)pid);
+	if (mti_read_record_at(root_fd, path, MTI_CAP_SMALL, buf, NULL) ||
+	    mti_parse_stat(buf->data, buf->len, &st) || st.pid != pid)
+		return false;
+	o->at_ns = boot_ns();
+	o->pid = pid;
+	o->ppid = st.ppid;
+	o->ticks = st.utime + st.stime;
+	o->start = st.starttime;
+	o->kthread = (st.flags & MTI_PF_KTHREAD) || pid == 2 || st.ppid == 2;
+	len = st.comm_len < sizeof(o->comm) - 1 ? st.comm_len : sizeof(o->comm) - 1;
+	memcpy(o->comm, st.comm, len);
+	o->comm[len] = '\0';
+	return true;
+}
+
 static enum mt_err sample_slice(void *ctx, size_t begin, size_t end, unsigned worker)
 {
 	struct sampling *sp = ctx;
-	struct mti_buf *buf = &sp->bufs[worker];
 	size_t i;
 
-	for (i = begin; i < end; i++) {
-		struct sample *o = &sp->v[i];
-		pid_t pid = sp->pids[i];
-		struct mti_stat st;
-		char path[32];
-		size_t len;
-
-		o->pid = 0;
-		snprintf(path, sizeof(path), "%d/stat", (int)pid);
-		if (mti_read_record_at(sp->root_fd, path, MTI_CAP_SMALL, buf, NULL) ||
-		    mti_parse_stat(buf->data, buf->len, &st) || st.pid != pid)
-			continue; /* gone meanwhile, or garbage */
-		o->pid = pid;
-		o->ppid = st.ppid;
-		o->ticks = st.utime + st.stime;
-		o->start = st.starttime;
-		o->kthread = (st.flags & MTI_PF_KTHREAD) || pid == 2 || st.ppid == 2;
-		len = st.comm_len < sizeof(o->comm) - 1 ? st.comm_len : sizeof(o->comm) - 1;
-		memcpy(o->comm, st.comm, len);
-		o->comm[len] = '\0';
-	}
+	for (i = begin; i < end; i++)
+		read_sample(sp->root_fd, &sp->bufs[worker], sp->pids[i], &sp->v[i]);
 	return MT_OK;
 }
 
@@ -660,12 +679,24 @@ static enum mt_err examine_cheap(const struct scan_ctx *x, struct mti_buf *buf,
 	c->s = *now;
 	c->hidden = hidden;
 	if (x->s->clk_tck > 0 && interval_s > 0) {
-		/* a process born during the interval used all its ticks in it */
-		unsigned long long used = now->ticks;
+		double tck = (double)x->s->clk_tck, used, span;
 
-		if (before && before->start == now->start)
-			used = now->ticks >= before->ticks ? now->ticks - before->ticks : 0;
-		c->cpu = (double)used / (double)x->s->clk_tck / interval_s * 100.0;
+		if (before && before->start == now->start) {
+			/* the ticks between the two reads, over the time between them
+			 * (longer than the interval when the probe outlasts it) */
+			used =
+			    now->ticks >= before->ticks ? (double)(now->ticks - before->ticks) : 0;
+			span = (double)(now->at_ns - before->at_ns) / 1e9;
+		} else {
+			/* no first sample: born during the interval it used all its
+			 * ticks in it; one that is older (a first read missed it) is
+			 * counted over its whole life, never over less time than it ran */
+			used = (double)now->ticks;
+			span = (double)now->at_ns / 1e9 - (double)now->start / tck;
+			if (span < interval_s)
+				span = interval_s;
+		}
+		c->cpu = span > 0 ? used / tck / span * 100.0 : 0;
 	}
 	snprintf(path, sizeof(path), "%d/cmdline", (int)now->pid);
 	if (pre && pre->have) {
@@ -733,10 +764,26 @@ static struct candidate *find_cand(struct scan_ctx *x, pid_t pid)
 	return NULL;
 }
 
-/* A process gone and one of the same name and parent born during the
- * interval: the parent restarts it. Only the few gone and born are paired. */
+/* Processes in v[0..n) with the parent and the name of s, s included. */
+static size_t siblings(const struct sample *v, size_t n, const struct sample *s)
+{
+	size_t i, count = 0;
+
+	for (i = 0; i < n; i++)
+		if (v[i].ppid == s->ppid && strcmp(v[i].comm, s->comm) == 0)
+			count++;
+	return count;
+}
+
+/* A process gone and one of the same name and parent born between the
+ * listings a and b: the parent restarts it. Only the few gone and born are
+ * paired. The one born is a candidate only while it lives in the last
+ * listing (last, first: the samples of the interval); a child that came
+ * and went between two listings only tells about its parent. */
 static enum mt_err respawns(struct scan_ctx *x, const struct sample *a, size_t na,
-                            const struct sample *b, size_t nb, double interval_s)
+                            const struct sample *b, size_t nb, const struct sample *first,
+                            size_t n_first, const struct sample *last, size_t n_last,
+                            double interval_s)
 {
 	const struct sample **gone = NULL, **born = NULL;
 	size_t n_gone = 0, n_born = 0, cap_g = 0, cap_b = 0, i, k;
@@ -758,16 +805,21 @@ static enum mt_err respawns(struct scan_ctx *x, const struct sample *a, size_t n
 		    !(err = mti_grow((void **)&born, &cap_b, n_born + 1, sizeof(*born))))
 			born[n_born++] = &b[i];
 	}
-	for (i = 0; i < n_gone && !err; i++) {
-		for (k = 0; k < n_born && !err; k++) {
-			struct candidate *c;
+	for (k = 0; k < n_born && !err; k++) {
+		const struct sample *alive = find_sample(last, n_last, born[k]->pid);
+		struct candidate *c;
 
-			if (born[k]->ppid != gone[i]->ppid ||
-			    strcmp(born[k]->comm, gone[i]->comm) != 0)
-				continue;
+		for (i = 0; i < n_gone; i++)
+			if (born[k]->ppid == gone[i]->ppid &&
+			    strcmp(born[k]->comm, gone[i]->comm) == 0)
+				break;
+		if (i == n_gone || siblings(b, nb, born[k]) > SCAN_RESPAWN_MAX_ALIVE)
+			continue;
+		if (alive && alive->start == born[k]->start) {
 			c = find_cand(x, born[k]->pid);
 			if (!c) {
-				err = examine(x, born[k], NULL, interval_s, false, true);
+				err = examine(x, alive, find_sample(first, n_first, born[k]->pid),
+				              interval_s, false, true);
 				c = find_cand(x, born[k]->pid);
 			}
 			if (!err && c)
@@ -776,19 +828,18 @@ static enum mt_err respawns(struct scan_ctx *x, const struct sample *a, size_t n
 				    "replaces PID %d of the same name: its parent PID %d "
 				    "restarts it",
 				    (int)gone[i]->pid, (int)born[k]->ppid);
-			c = find_cand(x, born[k]->ppid);
-			if (!err && !c && find_sample(b, nb, born[k]->ppid)) {
-				err = examine(x, find_sample(b, nb, born[k]->ppid),
-				              find_sample(a, na, born[k]->ppid), interval_s, false,
-				              true);
-				c = find_cand(x, born[k]->ppid);
-			}
-			if (!err && c)
-				err =
-				    add_signal(c, "watchdog", P_WATCHDOG,
-				               "restarted its child %s (PID %d became %d)",
-				               born[k]->comm, (int)gone[i]->pid, (int)born[k]->pid);
 		}
+		c = find_cand(x, born[k]->ppid);
+		if (!err && !c && find_sample(last, n_last, born[k]->ppid)) {
+			err = examine(x, find_sample(last, n_last, born[k]->ppid),
+			              find_sample(first, n_first, born[k]->ppid), interval_s, false,
+			              true);
+			c = find_cand(x, born[k]->ppid);
+		}
+		if (!err && c)
+			err = add_signal(c, "watchdog", P_WATCHDOG,
+			                 "restarted its child %s (PID %d became %d)", born[k]->comm,
+			                 (int)gone[i]->pid, (int)born[k]->pid);
 	}
 	free(gone);
 	free(born);
@@ -825,11 +876,11 @@ static enum mt_err probe_slice(void *ctx, size_t begin, size_t end, unsigned wor
 	return MT_OK;
 }
 
-/* PIDs that answer a probe but were in no listing: hidden from readdir. A
- * process counts only if it started before the first listing (listed_at,
- * in clock ticks since boot), so a newcomer is never called hidden. */
+/* Processes that answer a probe but were not in the first listing, each
+ * with a first sample read directly (threads answer too: only a thread
+ * group leader is a process). Only candidates: confirm_hidden decides. */
 static enum mt_err probe_hidden(struct scan_ctx *x, const struct sample *a, size_t na,
-                                unsigned long long listed_at, pid_t **hidden, size_t *n_hidden)
+                                struct sample **hidden, size_t *n_hidden)
 {
 	uint64_t pid_max = 4194304;
 	struct probing pr;
@@ -857,36 +908,42 @@ static enum mt_err probe_hidden(struct scan_ctx *x, const struct sample *a, size
 			pid_t pid = pr.found[w].v[i];
 			char path[48];
 			struct mti_status st;
-			struct mti_stat ps;
+			struct sample first;
 
-			/* Threads answer too: only a thread group leader is a process. */
 			snprintf(path, sizeof(path), "%d/status", (int)pid);
 			if (mti_read_at(x->s->pfs.root_fd, path, MTI_CAP_SMALL, &x->buf, NULL) ||
-			    mti_parse_status(x->buf.data, x->buf.len, &st) || st.tgid != pid)
-				continue;
-			snprintf(path, sizeof(path), "%d/stat", (int)pid);
-			if (mti_read_at(x->s->pfs.root_fd, path, MTI_CAP_SMALL, &x->buf, NULL) ||
-			    mti_parse_stat(x->buf.data, x->buf.len, &ps) ||
-			    ps.starttime >= listed_at || (ps.flags & MTI_PF_KTHREAD))
+			    mti_parse_status(x->buf.data, x->buf.len, &st) || st.tgid != pid ||
+			    !read_sample(x->s->pfs.root_fd, &x->buf, pid, &first) || first.kthread)
 				continue;
 			if (mti_grow((void **)hidden, &cap, *n_hidden + 1, sizeof(**hidden)))
 				err = MT_ERR_NOMEM;
 			else
-				(*hidden)[(*n_hidden)++] = pid;
+				(*hidden)[(*n_hidden)++] = first;
 		}
 		free(pr.found[w].v);
 	}
 	return err;
 }
 
-/* Clock ticks since boot, the unit of stat's start times. */
-static unsigned long long boot_ticks(const struct mt_session *s)
+/* Keeps the probed processes that were hidden from the last listing b:
+ * missing from it, and alive with the same start time both before it began
+ * (the first sample) and after it ended (a second sample, read directly
+ * into now[]). A process that was born or died around the listing, or
+ * whose PID was reused, is not called hidden. Returns how many are kept,
+ * first[] and now[] in step. */
+static size_t confirm_hidden(struct scan_ctx *x, struct sample *first, size_t n,
+                             const struct sample *b, size_t nb, struct sample *now)
 {
-	struct timespec ts;
+	size_t i, keep = 0;
 
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return (unsigned long long)ts.tv_sec * (unsigned long long)s->clk_tck +
-	       (unsigned long long)ts.tv_nsec * (unsigned long long)s->clk_tck / 1000000000ull;
+	for (i = 0; i < n; i++) {
+		if (find_sample(b, nb, first[i].pid) ||
+		    !read_sample(x->s->pfs.root_fd, &x->buf, first[i].pid, &now[keep]) ||
+		    now[keep].start != first[i].start)
+			continue;
+		first[keep++] = first[i];
+	}
+	return keep;
 }
 
 static int cmp_cand(const void *a, const void *b)
@@ -1129,7 +1186,8 @@ static enum mt_err examine_slice(void *ctx, size_t begin, size_t end, unsigned w
 
 static enum mt_err examine_all(struct scan_ctx *x, const struct sample *a, size_t na,
                                struct args *pre, const struct sample *b, size_t nb,
-                               const pid_t *hidden, size_t n_hidden, double interval_s)
+                               const struct sample *hidden, const struct sample *hidden_now,
+                               size_t n_hidden, double interval_s)
 {
 	struct examining ex;
 	unsigned w, workers = mti_parallel_workers(nb, SCAN_MIN_PER_WORKER);
@@ -1158,24 +1216,9 @@ static enum mt_err examine_all(struct scan_ctx *x, const struct sample *a, size_
 		free(ex.found[w].v);
 		mti_buf_free(&ex.bufs[w]);
 	}
-	for (i = 0; i < n_hidden && !err; i++) {
-		struct sample hs;
-		struct mti_stat st;
-		char path[32];
-
-		snprintf(path, sizeof(path), "%d/stat", (int)hidden[i]);
-		if (mti_read_at(x->s->pfs.root_fd, path, MTI_CAP_SMALL, &x->buf, NULL) ||
-		    mti_parse_stat(x->buf.data, x->buf.len, &st))
-			continue;
-		memset(&hs, 0, sizeof(hs));
-		hs.pid = hidden[i];
-		hs.ppid = st.ppid;
-		hs.start = st.starttime;
-		hs.ticks = st.utime + st.stime;
-		memcpy(hs.comm, st.comm, st.comm_len < 63 ? st.comm_len : 63);
-		/* its CPU is counted from its start: it was never sampled */
-		err = examine(x, &hs, NULL, interval_s, true, false);
-	}
+	/* sampled like the others, both samples read directly */
+	for (i = 0; i < n_hidden && !err; i++)
+		err = examine(x, &hidden_now[i], &hidden[i], interval_s, true, false);
 	return err;
 }
 
@@ -1191,7 +1234,7 @@ enum mt_err mt_scan_run(struct mt_session *s, const struct mt_scan_options *opts
 	} lists[SCAN_LISTINGS];
 	size_t na = 0, nb = 0, i, n_hidden = 0, n_lists = 0;
 	int64_t t0, t1;
-	pid_t *hidden = NULL;
+	struct sample *hidden = NULL, *hidden_now = NULL;
 	struct args *pre = NULL;
 	enum mt_err err;
 
@@ -1230,7 +1273,7 @@ enum mt_err mt_scan_run(struct mt_session *s, const struct mt_scan_options *opts
 	lists[n_lists++].n = na;
 	/* The probe for hidden PIDs fills the sampling interval, */
 	if (!o.no_hidden_probe && s->pfs.live &&
-	    (err = probe_hidden(&x, a, na, boot_ticks(s), &hidden, &n_hidden)))
+	    (err = probe_hidden(&x, a, na, &hidden, &n_hidden)))
 		goto out;
 	/* So do the command lines, and, when there is an interval to hide it
 	 * in, loading the engine's HTTP client (a scan that traces no container
@@ -1253,26 +1296,27 @@ enum mt_err mt_scan_run(struct mt_session *s, const struct mt_scan_options *opts
 	}
 	sample_wait(&o, t1, t1 + (int64_t)(o.interval_s * 1000.0));
 	err = take_sample(&x, &b, &nb);
+	if (!err && n_hidden && !(hidden_now = calloc(n_hidden, sizeof(*hidden_now))))
+		err = MT_ERR_NOMEM;
 	if (!err) {
-		size_t keep = 0;
-
-		/* listed the second time: not hidden after all */
-		for (i = 0; i < n_hidden; i++)
-			if (!find_sample(b, nb, hidden[i]))
-				hidden[keep++] = hidden[i];
-		n_hidden = keep;
-		x.scan->processes = nb;
-		err = examine_all(&x, a, na, pre, b, nb, hidden, n_hidden, o.interval_s);
+		n_hidden = confirm_hidden(&x, hidden, n_hidden, b, nb, hidden_now);
+		x.scan->processes = nb + n_hidden;
+		err =
+		    examine_all(&x, a, na, pre, b, nb, hidden, hidden_now, n_hidden, o.interval_s);
 	}
 	for (i = 0; !err && i < n_lists; i++)
 		err = respawns(&x, lists[i].v, lists[i].n, i + 1 < n_lists ? lists[i + 1].v : b,
-		               i + 1 < n_lists ? lists[i + 1].n : nb, o.interval_s);
+		               i + 1 < n_lists ? lists[i + 1].n : nb, a, na, b, nb, o.interval_s);
 	if (err)
 		goto out;
 	x.scan->candidates = x.n_cands;
-	x.scan->hidden = hidden;
+	if (n_hidden && !(x.scan->hidden = calloc(n_hidden, sizeof(*x.scan->hidden)))) {
+		err = MT_ERR_NOMEM;
+		goto out;
+	}
+	for (i = 0; i < n_hidden; i++)
+		x.scan->hidden[i] = hidden[i].pid;
 	x.scan->n_hidden = n_hidden;
-	hidden = NULL;
 	for (i = 0; i < x.scan->n_hidden; i++)
 		scan_warn(x.scan, MT_OK, x.scan->hidden[i], "hidden",
 		          "PID %d answers a direct probe but is missing from the /proc listing",
@@ -1294,6 +1338,7 @@ out:
 	free(a);
 	free(b);
 	free(hidden);
+	free(hidden_now);
 	for (i = 0; i < x.n_cands; i++)
 		candidate_clear(&x.cands[i]);
 	free(x.cands);

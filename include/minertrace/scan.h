@@ -61,7 +61,7 @@ struct mt_scan {
 	double interval_s;
 	int min_score;
 	unsigned cpus;
-	size_t processes;  /* processes sampled */
+	size_t processes;  /* processes sampled: the last listing and the hidden */
 	size_t candidates; /* processes with any signal */
 	size_t traced;     /* processes traced */
 	size_t containers; /* distinct containers among the traced */

@@ -3,7 +3,8 @@
 # up in /etc/ld.so.preload inside a private mount namespace of this test
 # only: ps cannot see the miner; minertrace notices the library, runs again
 # without it and finds the miner; with --no-reexec the scan's PID probe
-# flags the miner as hidden. LD_PRELOAD is shed the same way.
+# flags the miner as hidden and samples its CPU like any other process's.
+# LD_PRELOAD is shed the same way.
 . "$(dirname "$0")/lib.sh"
 need_root
 command -v unshare >/dev/null || skip "unshare (util-linux) is missing"
@@ -39,7 +40,17 @@ ls /proc >"$MT_TMP/ls.txt"
 "$MT_BIN" --json --no-engine $miner >"$MT_TMP/trace.json"
 "$MT_BIN" --no-engine --color=never $miner >"$MT_TMP/trace.txt"
 "$MT_BIN" scan --json --no-engine --interval=1 >"$MT_TMP/scan.json" || [ \$? = 5 ]
+# Stopped for a while, then burning again; its ticks and the time are read
+# around the scan, whose interval lies inside that window.
+kill -STOP $miner
+sleep 5
+kill -CONT $miner
+sleep 0.2
+awk '{print \$14 + \$15}' /proc/$miner/stat >"$MT_TMP/window"
+date +%s%N >>"$MT_TMP/window"
 "$MT_BIN" scan --json --no-engine --interval=1 --no-reexec >"$MT_TMP/scan-noreexec.json" || [ \$? = 5 ]
+awk '{print \$14 + \$15}' /proc/$miner/stat >>"$MT_TMP/window"
+date +%s%N >>"$MT_TMP/window"
 setpriv --reuid=65534 --regid=65534 --clear-groups "$MT_BIN" --json --no-engine $miner >"$MT_TMP/nobody.json"
 INSIDE
 unshare -m --propagation private bash "$MT_TMP/inside.sh" || die "the namespace part failed"
@@ -79,6 +90,23 @@ check "no-reexec: library listed" ".evidence.preload.unexpected_libraries | inde
 check "no-reexec: the probe finds the hidden miner" ".host.hidden_pids | index($miner) != null" "$n"
 check "no-reexec: the miner is a finding flagged hidden" \
 	"[.findings[] | select(.pid == $miner) | .signals[].id] | index(\"hidden\") != null" "$n"
+# Sampled twice over the interval, its CPU is at most its ticks in the
+# window over one second (its ticks since start, before it was stopped, are
+# not counted) and near its rate in the window (not the average of a life
+# spent mostly stopped); never over 100% x its threads.
+threads=$(awk '/^Threads:/ {print $2}' /proc/$miner/status)
+read -r -d '' ticks0 at0 ticks1 at1 <"$MT_TMP/window" || true
+tck=$(getconf CLK_TCK)
+most=$(awk "BEGIN {print ($ticks1 - $ticks0 + 1) * 100 / $tck}")
+rate=$(awk "BEGIN {print ($ticks1 - $ticks0) * 100 / $tck / (($at1 - $at0) / 1e9)}")
+echo "the miner in the window: $((ticks1 - ticks0)) ticks, $rate% of a core; at most $most% over the interval"
+check "no-reexec: the hidden miner's CPU is sampled over the interval (at most $most%, at most 100% x $threads threads)" \
+	".findings[] | select(.pid == $miner) | .cpu.core_percent <= $most and .cpu.core_percent <= 100 * $threads" "$n"
+check "no-reexec: the hidden miner's CPU is near its rate in the window ($rate%)" \
+	".findings[] | select(.pid == $miner) | .cpu.core_percent >= 0.6 * $rate" "$n"
+check "no-reexec: the hidden miner's share of the host" \
+	".cpus as \$n | .findings[] | select(.pid == $miner) | .cpu.host_percent <= 100 / \$n" "$n"
+jq -c ".findings[] | select(.pid == $miner) | {pid, cpu, hidden}" "$n"
 
 u="$MT_TMP/nobody.json"
 check "not root: detected, not run again, says why" \

@@ -4,8 +4,8 @@
 # while (strace -P DIR -e inject=openat:delay_enter), and the test kills or
 # replaces processes meanwhile. Covered: the target exits early and late in
 # the trace, an ancestor exits, the parent's PID is recycled (in a private
-# PID namespace where ns_last_pid picks the next PID), and a storm of
-# short-lived processes during a scan.
+# PID namespace where ns_last_pid picks the next PID), a storm of
+# short-lived processes during a scan, and fork churn during scans.
 . "$(dirname "$0")/lib.sh"
 need_root
 command -v strace >/dev/null || skip "strace is missing"
@@ -173,4 +173,27 @@ validate --scan "$MT_SCHEMA" "$MT_TMP/storm.json"
 check "storm: the miner is found" "[.findings[].pid] | index($miner) != null" "$MT_TMP/storm.json"
 check "storm: no newcomer is called hidden" '.host.hidden_pids == []' "$MT_TMP/storm.json"
 check "storm: no storm child among the findings" "[.findings[] | select(.ppid == $storm)] == []" "$MT_TMP/storm.json"
+
+# --- fork churn: 2,000 children a second, each living 30-200 ms -----------
+# Children born during a listing and gone before the next one, or alive
+# across it, are never hidden; every candidate is one of the processes; a
+# pool of short-lived children is no restarted child (everything with a
+# signal is listed: --min-score 1).
+"$MT_TMP/mt-storm" 6 2000 30 200 >"$MT_TMP/churn.count" &
+churn=$!
+MT_CHILDREN+=("$churn")
+sleep 0.3
+for i in 1 2 3 4 5; do
+	mt scan --json --no-engine --interval=0.3 --min-score 1 >"$MT_TMP/churn$i.json" || [ $? = 5 ] ||
+		fail "churn: scan $i failed"
+	check "churn $i: no PID called hidden" '.host.hidden_pids == [] and all(.findings[]; .hidden | not)' "$MT_TMP/churn$i.json"
+	check "churn $i: candidates are among the processes" '.candidates <= .processes' "$MT_TMP/churn$i.json"
+	check "churn $i: no child respawned, no watchdog parent" "[.findings[] | select(.ppid == $churn or .pid == $churn) | .signals[].id | select(. == \"respawned\" or . == \"watchdog\")] == []" "$MT_TMP/churn$i.json"
+	jq -c '{processes, candidates, hidden: .host.hidden_pids}' "$MT_TMP/churn$i.json"
+done
+wait "$churn"
+forked=$(cat "$MT_TMP/churn.count")
+echo "churn: $forked processes forked in 6 s"
+[ "$forked" -ge 3000 ] || fail "the churn forked only $forked processes: the case was not exercised"
+validate --scan "$MT_SCHEMA" "$MT_TMP/churn1.json"
 finish

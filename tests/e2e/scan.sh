@@ -66,12 +66,46 @@ rc=0
 mt scan --interval 0 --signatures "$MT_TMP/bad" >/dev/null 2>"$MT_TMP/bad.err" || rc=$?
 expect_eq "a bad signatures file is refused" "$rc" 4
 grep -q "bad:1" "$MT_TMP/bad.err" || fail "no line number: $(cat "$MT_TMP/bad.err")"
+# The table keeps its columns apart: a miner in a container whose image
+# has a long name, and a host miner whose name is mostly control bytes.
+docker tag acme/web:1.4 registry.internal.example/billing-api:2.3
+billing=$(run_container billing registry.internal.example/billing-api:2.3 -- idle)
+billing_id=$(docker inspect -f '{{.Id}}' "$billing")
+docker cp "$MT_PAYLOAD/mt-miner" "$billing:/tmp/xmrig"
+docker exec -d -e MT_BURN=0 "$billing" /tmp/xmrig -o stratum+tcp://pool.example:3333
+billed=$(container_pid "$billing_id" xmrig) || die "the miner in the long-named image did not start"
+ctl_name=$'\e\e\e\e\e\e\e\e\e\exmrig'
+cp "$MT_PAYLOAD/mt-miner" "$MT_TMP/$ctl_name"
+MT_BURN=0 "$MT_TMP/$ctl_name" -o stratum+tcp://pool.example:3333 &
+ctl=$!
+MT_CHILDREN+=("$ctl")
 mt scan --interval 0.5 --color=never >"$MT_TMP/scan.txt" || true
 grep -q "kdevtmpfsi .*${app_id:0:12}  metabase/metabase:v0.46.6" "$MT_TMP/scan.txt" || fail "text table lacks the dropped miner"
+/usr/bin/python3 - "$MT_TMP/scan.txt" "$billed" "$ctl" "${billing_id:0:12}" <<'PY' && echo "ok: the table's columns stay apart" || fail "the table's columns run into each other"
+import sys
+text = open(sys.argv[1], encoding="utf-8").read().split("\n")
+billed, ctl, short = sys.argv[2], sys.argv[3], sys.argv[4]
+head = next(i for i, l in enumerate(text) if l.startswith(" SCORE"))
+cols = [text[head].index(w) for w in ("CONTAINER", "IMAGE", "WHY")]
+rows = text[head + 1:text.index("", head)]
+seen = set()
+for row in rows:
+    for c in cols:
+        assert row[c - 2:c] == "  " and row[c] != " ", (c, row)
+    pid = row[6:16].split()[0]
+    if pid == billed:
+        assert row[cols[0]:].startswith(short + "  registry.internal.example/billing-api:2.3  "), row
+        seen.add(pid)
+    if pid == ctl:
+        assert row[cols[0] - 3:cols[0]] == "\u2026  " and "\\e\\e\\e" in row, row
+        seen.add(pid)
+assert seen == {billed, ctl}, (seen, rows)
+PY
 grep -q "^Scanned in" "$MT_TMP/scan.txt" || fail "text lacks the figures"
 mt scan --format=markdown --interval 0 >"$MT_TMP/scan.md" || true
 grep -q '^| 1 | ' "$MT_TMP/scan.md" || fail "markdown lacks the ranking table"
-docker rm -f "$app" "$web" >/dev/null
+docker rm -f "$app" "$web" "$billing" >/dev/null
+kill "$ctl" 2>/dev/null || true
 kill "$watchdog"
 wait "$watchdog" 2>/dev/null || true
 # Once our miners are gone none of what this test started is flagged.
@@ -79,7 +113,7 @@ wait "$watchdog" 2>/dev/null || true
 # about ours; the exit status must agree with the findings either way.
 rc=0
 mt scan --json --interval 0.2 >"$MT_TMP/after.json" || rc=$?
-check "nothing of ours left flagged" "[.findings[] | select(((.trace.containers[0].id // \"\") as \$c | [\"$app_id\", \"$web_id\", \"$idle_id\"] | index(\$c) != null) or .pid == $dropped or .pid == $execd or .pid == $watchdog or .comm == \"updater\")] == []" "$MT_TMP/after.json"
+check "nothing of ours left flagged" "[.findings[] | select(((.trace.containers[0].id // \"\") as \$c | [\"$app_id\", \"$web_id\", \"$idle_id\", \"$billing_id\"] | index(\$c) != null) or .pid == $dropped or .pid == $ctl or .pid == $execd or .pid == $watchdog or .comm == \"updater\")] == []" "$MT_TMP/after.json"
 if jq -e '.findings == []' "$MT_TMP/after.json" >/dev/null; then
 	expect_eq "clean host: exit 0" "$rc" 0
 else

@@ -118,6 +118,13 @@ START_TEST(widths)
 	ck_assert_uint_eq(mti_prefix_for_width("caf\xc3\xa9x", 6, 4), 5);
 	ck_assert_uint_eq(mti_prefix_for_width("abc", 3, 10), 3);
 	ck_assert_uint_eq(mti_prefix_for_width("abc", 3, 0), 0);
+	/* wide characters take two columns, combining marks none */
+	ck_assert_uint_eq(mti_display_width("\xe7\x9f\xbf\xe5\xb7\xa5", 6), 4);
+	ck_assert_uint_eq(mti_display_width("e\xcc\x81", 3), 1);
+	ck_assert_uint_eq(mti_display_width("\xf0\x9f\x98\x80!", 5), 3);
+	ck_assert_uint_eq(mti_prefix_for_width("\xe7\x9f\xbf\xe5\xb7\xa5x", 7, 3), 3);
+	ck_assert_uint_eq(mti_prefix_for_width("\xe7\x9f\xbf\xe5\xb7\xa5x", 7, 4), 6);
+	ck_assert_uint_eq(mti_prefix_for_width("e\xcc\x81x", 4, 1), 3);
 }
 END_TEST
 

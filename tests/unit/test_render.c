@@ -365,6 +365,137 @@ START_TEST(write_errors_are_reported)
 }
 END_TEST
 
+/* The display column where word starts in the header line. */
+static size_t header_col(const char *header, const char *word)
+{
+	const char *p = strstr(header, word);
+
+	ck_assert_ptr_nonnull(p);
+	return mti_display_width(header, (size_t)(p - header));
+}
+
+/* The text of line from display column col on. */
+static const char *at_col(const char *line, size_t col)
+{
+	return line + mti_prefix_for_width(line, strlen(line), col);
+}
+
+static char *render_scan(const struct mt_scan *scan, unsigned width)
+{
+	struct mt_render_options ro = {MT_COLOR_NEVER, width, true};
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(mt_render_scan_text(scan, &ro, f), MT_OK);
+	fclose(f);
+	return out;
+}
+
+START_TEST(scan_table_columns_stay_apart)
+{
+	static const char *const comms[] = {
+	    "\033]0;x\007\tminer\001\002\003", "xmrig",
+	    "\xe7\x9f\xbf\xe5\xb7\xa5\xe7\x9f\xbf\xe5\xb7\xa5\xe7\x9f\xbf", "worker"};
+	static const char *const images[] = {
+	    NULL, "registry.internal.example/billing-api:2.3", "metabase/metabase:v0.46.6",
+	    "registry.internal.example/team/a-very-long-repository-name/billing-api:2.3.1-rc1"};
+	/* unlimited; a terminal where the image column gives way to the
+	 * reasons; one where it cannot go below its header's width */
+	static const unsigned widths[] = {0, 120, 100};
+	static const char *const long_image[] = {
+	    "registry.internal.example/billing-api:2.3  ",
+	    "registry.internal.example/bill\xe2\x80\xa6  cpu, miner-name",
+	    "registry.internal.exampl\xe2\x80\xa6  cpu"};
+	struct mt_engine_container ec[4];
+	struct mt_container ct[4];
+	struct mt_process proc[4];
+	struct mt_trace tr[4];
+	struct mt_scan_signal sig[2] = {{"cpu", "", 30}, {"miner-name", "", 40}};
+	struct mt_finding f[4];
+	struct mt_scan scan;
+	char id[4][65];
+	size_t i, w;
+
+	memset(&scan, 0, sizeof(scan));
+	memset(f, 0, sizeof(f));
+	for (i = 0; i < 4; i++) {
+		memset(&ec[i], 0, sizeof(ec[i]));
+		memset(&ct[i], 0, sizeof(ct[i]));
+		memset(&proc[i], 0, sizeof(proc[i]));
+		memset(&tr[i], 0, sizeof(tr[i]));
+		snprintf(id[i], sizeof(id[i]), "%c%063d", (char)('a' + i), 0);
+		ec[i].image_ref = (char *)images[i];
+		ct[i].id = id[i];
+		ct[i].engine = &ec[i];
+		proc[i].container_index = images[i] ? 0 : -1;
+		tr[i].chain = &proc[i];
+		tr[i].chain_len = 1;
+		tr[i].containers = &ct[i];
+		tr[i].n_containers = 1;
+		f[i].pid = 1000 + (pid_t)i;
+		f[i].comm = (char *)comms[i];
+		f[i].score = 70;
+		f[i].cpu_core_percent = 99.5;
+		f[i].signals = sig;
+		f[i].n_signals = 2;
+		f[i].trace = &tr[i];
+	}
+	scan.findings = f;
+	scan.n_findings = 4;
+	scan.min_score = 40;
+	for (w = 0; w < MTI_ARRAY_LEN(widths); w++) {
+		char *out = render_scan(&scan, widths[w]), *save = NULL, *line;
+		size_t cols[3], rows = 0, k;
+		const char *header = NULL;
+
+		for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			if (strncmp(line, " SCORE", 6) == 0) {
+				header = line;
+				cols[0] = header_col(header, "CONTAINER");
+				cols[1] = header_col(header, "IMAGE");
+				cols[2] = header_col(header, "WHY");
+				continue;
+			}
+			if (!header || rows == 4)
+				continue;
+			rows++;
+			if (widths[w])
+				ck_assert_uint_le(mti_display_width(line, strlen(line)), widths[w]);
+			/* two spaces before every column, and the column's own text at it */
+			for (k = 0; k < 3; k++) {
+				ck_assert_msg(strncmp(at_col(line, cols[k] - 2), "  ", 2) == 0 &&
+				                  *at_col(line, cols[k]) != ' ',
+				              "width %u, column at %zu runs into its neighbour: %s",
+				              widths[w], cols[k], line);
+			}
+			ck_assert(mti_str_starts(at_col(line, cols[2]), "cpu"));
+			if (strstr(line, " xmrig "))
+				ck_assert_msg(mti_str_starts(at_col(line, cols[1]), long_image[w]),
+				              "width %u: %s", widths[w], line);
+			if (strstr(line, "\\e]0;x"))
+				ck_assert_msg(
+				    mti_str_starts(at_col(line, header_col(header, "NAME")),
+				                   "\\e]0;x\\a\\tminer\\x01\\x02\xe2\x80\xa6  "
+				                   "host  "),
+				    "%s", line);
+			if (strstr(line, "worker"))
+				ck_assert_ptr_nonnull(
+				    strstr(at_col(line, cols[1]), "\xe2\x80\xa6  cpu"));
+			if (strstr(line, "\xe5\xb7\xa5"))
+				ck_assert_msg(
+				    mti_str_starts(at_col(line, cols[0] - 2),
+				                   "  c00000000000  metabase/metabase:v0.46.6  "),
+				    "%s", line);
+		}
+		ck_assert_ptr_nonnull(header);
+		ck_assert_uint_eq(rows, 4);
+		free(out);
+	}
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("render");
@@ -379,6 +510,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, markdown_containment_per_runtime);
 	tcase_add_test(tc, not_found_renders);
 	tcase_add_test(tc, write_errors_are_reported);
+	tcase_add_test(tc, scan_table_columns_stay_apart);
 	suite_add_tcase(s, tc);
 	return s;
 }
