@@ -289,7 +289,7 @@ static int parse_option(struct cli *cli, int c, char **argv)
 		usage(stdout);
 		return fflush(stdout) == 0 && !ferror(stdout) ? MT_EXIT_OK : MT_EXIT_OUTPUT;
 	case 'V':
-		printf("minertrace %s\n", MT_VERSION);
+		printf("minertrace %s (%s)\n", MT_VERSION, mt_build_info());
 		return fflush(stdout) == 0 && !ferror(stdout) ? MT_EXIT_OK : MT_EXIT_OUTPUT;
 	case ':':
 		return usage_error("option '%s' needs a value", argv[optind - 1]);
