@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it:
-#   1. build with -Werror and run every unit and end-to-end test (CTest)
+#   1. build with -Werror and run every unit and end-to-end test (CTest); the
+#      Debian package of it (tests/deb.sh)
 #   2. the static flavour: libcurl and cJSON built from Debian's sources, one
 #      executable with no dynamic section and no link warning about our own
 #      objects, the same suite against it (tests/e2e/static.sh: no shared
-#      object, NSS or OpenSSL file opened, under strace)
+#      object, NSS or OpenSSL file opened, under strace), and the release
+#      tarball built twice in two trees, the same bytes
 #   3. the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer
 #   4. the end-to-end traces under valgrind memcheck: no leak, no invalid access
 #   5. every libFuzzer target for MT_FUZZ_SECONDS (default 60) each
@@ -33,6 +35,7 @@ for stage in "${stages[@]}"; do
 		cmake -S "$src" -B build -DMT_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 		cmake --build build -j "$jobs"
 		ctest --test-dir build --output-on-failure -j "$jobs"
+		tests/deb.sh build
 		;;
 	static)
 		banner "the static flavour and the whole suite against it"
@@ -42,6 +45,7 @@ for stage in "${stages[@]}"; do
 		cmake --build build-static -j "$jobs"
 		tests/static/check-link.sh build-static
 		ctest --test-dir build-static --output-on-failure -j "$jobs"
+		tests/static/check-release.sh build-static
 		;;
 	asan)
 		banner "the whole suite under ASan + UBSan"
