@@ -8,9 +8,9 @@
  *
  * A statically linked minertrace has no loader: nothing named by the file
  * or the variable is mapped into it, and it never needs to run again. It
- * still reports both, and every library they name is hashed as evidence
- * (by the run that has no such library loaded, so a hooked read cannot
- * fake the digest).
+ * still reports both. Every library they name is hashed as evidence
+ * (mti_preload_libraries, once the session has the report: after running
+ * again, so a hooked read cannot fake the digest).
  */
 #include <elf.h>
 #include <errno.h>
@@ -410,15 +410,31 @@ static enum mt_err add_library_names(struct mt_preload_report *r, size_t *cap, c
 	return MT_OK;
 }
 
-/* Reads one library the way the loader would (following links), without
- * blocking on a FIFO or a device, and hashes it. */
+/* The error for a failed stat or open of a library. */
+static enum mt_err library_err(int e)
+{
+	return e == ENOENT ? MT_ERR_NOT_FOUND : mti_errno_to_err(e);
+}
+
+/* Reads one library the way the loader would (following links) and hashes
+ * it. Only a regular file is opened (a device could act on being opened),
+ * without blocking, and it must still be one once open. */
 static void hash_library(struct mt_preload_library *l)
 {
 	struct stat st;
-	int fd = open(l->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	int fd;
 
+	if (stat(l->path, &st)) {
+		l->err = library_err(errno);
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		l->err = MT_ERR_UNSUPPORTED;
+		return;
+	}
+	fd = open(l->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
-		l->err = errno == ENOENT ? MT_ERR_NOT_FOUND : mti_errno_to_err(errno);
+		l->err = library_err(errno);
 		return;
 	}
 	if (fstat(fd, &st)) {

@@ -41,7 +41,9 @@ ls /proc >"$MT_TMP/ls.txt"
 "$MT_BIN" --json --no-engine $miner >"$MT_TMP/trace.json"
 "$MT_BIN" --no-engine --color=never $miner >"$MT_TMP/trace.txt"
 "$MT_BIN" --no-engine --format=markdown $miner >"$MT_TMP/trace.md"
-strace -f -qq -e trace=execve -o "$MT_TMP/execve.txt" "$MT_BIN" --json --no-engine $miner >/dev/null
+# (LeakSanitizer cannot run under strace)
+ASAN_OPTIONS="\${ASAN_OPTIONS:-}:detect_leaks=0" strace -f -qq -e trace=execve -o "$MT_TMP/execve.txt" \
+	"$MT_BIN" --json --no-engine $miner >/dev/null
 "$MT_BIN" --no-engine --collect="$MT_TMP/evidence" $miner >/dev/null 2>&1
 "$MT_BIN" scan --json --no-engine --interval=1 >"$MT_TMP/scan.json" || [ \$? = 5 ]
 "$MT_BIN" scan --json --no-engine --interval=1 --no-reexec >"$MT_TMP/scan-noreexec.json" || [ \$? = 5 ]

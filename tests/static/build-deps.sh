@@ -17,7 +17,7 @@ mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 prefix=$dir/prefix
 # Bump when the configuration below changes: a stale build is redone.
-recipe=3
+recipe=4
 stamp=$prefix/.built-$recipe
 jobs=${MT_JOBS:-2}
 
@@ -63,7 +63,9 @@ fetch_source() {
 	d=$(find "$dir/src" -mindepth 1 -maxdepth 1 -type d -name "$pkg-*" 2>/dev/null | head -n1)
 	if [ -z "$d" ]; then
 		mkdir -p "$dir/src"
-		(cd "$dir/src" && apt-get source -q --only-source "$pkg" >&2)
+		# apt's lists may predate the deb-src entries: update once, retry.
+		(cd "$dir/src" && apt-get source -q --only-source "$pkg" >&2) ||
+			(apt-get update -q >&2 && cd "$dir/src" && apt-get source -q --only-source "$pkg" >&2)
 		d=$(find "$dir/src" -mindepth 1 -maxdepth 1 -type d -name "$pkg-*" | head -n1)
 	fi
 	[ -n "$d" ] && [ -d "$d/debian/patches" -o -d "$d/debian" ] || {
