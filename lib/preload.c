@@ -356,8 +356,8 @@ enum mt_err mt_preload_check(const char *etc_root, struct mt_preload_report *r)
 			err = mti_buf_puts(&note,
 			                   "minertrace is statically linked: no loader ran in it, "
 			                   "so no preload library was loaded into it and it did "
-			                   "not need to run again. The library is still in "
-			                   "effect for every other program on this host.");
+			                   "not need to run again. What it lists is still "
+			                   "loaded into every dynamically linked program.");
 		else if (r->detected)
 			err = mti_buf_puts(&note,
 			                   "A preload library is loaded into minertrace: it can "
