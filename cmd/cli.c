@@ -321,7 +321,7 @@ static int parse_option(struct cli *cli, int c, char **argv)
 		usage(stdout);
 		return finish_output(MT_OK, "the help");
 	case 'V':
-		printf("minertrace %s\n", MT_VERSION);
+		printf("minertrace %s (%s)\n", MT_VERSION, mt_build_info());
 		return finish_output(MT_OK, "the version");
 	case ':':
 		return usage_error("option '%s' needs a value", argv[optind - 1]);

@@ -110,9 +110,12 @@ CONTAINER = obj({
     "engine": nullable(ENGINE_CONTAINER)})
 EVIDENCE = obj({
     "collected_at": S, "hostname": NS, "kernel": NS, "boot_id": NS, "minertrace_version": S,
-    "uid": INT, "euid": INT, "proc_root": S, "live": BOOL,
-    "preload": obj({"checked": BOOL, "detected": BOOL, "reexecuted": BOOL, "preload_file": NS,
-                    "ld_preload": NS, "unexpected_libraries": arr(S), "note": NS}),
+    "minertrace_build": S, "uid": INT, "euid": INT, "proc_root": S, "live": BOOL,
+    "preload": obj({"checked": BOOL, "detected": BOOL, "reexecuted": BOOL,
+                    "statically_linked": BOOL, "preload_file": NS, "ld_preload": NS,
+                    "unexpected_libraries": arr(S),
+                    "libraries": arr(obj({"path": S, "size": NINT, "sha256": NS, "error": NS})),
+                    "note": NS}),
     "unreadable": arr(obj({"pid": NINT, "what": S, "why": S}))})
 ORIGIN = obj({
     "kind": enum("unknown", "writable-layer", "image-layer", "mount", "memfd", "host"),

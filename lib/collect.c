@@ -6,6 +6,9 @@
  *                            inside the container
  *   proc/<pid>/...           status stat cmdline environ maps mountinfo cgroup,
  *                            fd.txt (the fd links) and links.txt (exe, cwd, root)
+ *   preload/<n>-<name>       the libraries /etc/ld.so.preload or LD_PRELOAD
+ *                            named (a userland rootkit), the file that was
+ *                            hashed, n its place in the report's list
  *   engine/<id>/...          the engine's raw replies, as received
  *   report.json report.md    the reports
  *   MANIFEST.sha256          SHA-256 of every file above (sha256sum -c format)
@@ -565,6 +568,37 @@ static int open_empty_dir(const char *dir, enum mt_err *err, char *detail, size_
 	return fd;
 }
 
+/* The preload libraries the report hashed, each only if the path still
+ * leads to the very file that was hashed. */
+static void collect_preload(struct collector *c, const struct mt_preload_report *p)
+{
+	char name[80], rel[128];
+	struct stat st;
+	size_t i;
+	int fd;
+
+	if (!p->n_libraries || !make_dir(c, "preload"))
+		return;
+	for (i = 0; i < p->n_libraries && !c->err; i++) {
+		const struct mt_preload_library *l = &p->libraries[i];
+
+		if (l->err)
+			continue;
+		fd = open(l->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+		    (uint64_t)st.st_dev != l->dev || (uint64_t)st.st_ino != l->ino) {
+			note(c, "preload library %zu changed since it was hashed: not collected",
+			     i + 1);
+		} else {
+			safe_name(l->path, name, sizeof(name));
+			snprintf(rel, sizeof(rel), "preload/%zu-%s", i + 1, name);
+			copy_fd(c, fd, rel, BINARY_CAP);
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
 enum mt_err mt_collect(struct mt_session *s, const struct mt_trace *t, const char *dir,
                        size_t *files_written, char *detail, size_t detail_len)
 {
@@ -592,6 +626,8 @@ enum mt_err mt_collect(struct mt_session *s, const struct mt_trace *t, const cha
 		for (i = 0; i < t->chain_len && !c.err; i++)
 			collect_proc(s, &c, &t->chain[i]);
 	}
+	if (!c.err)
+		collect_preload(&c, &t->evidence.preload);
 	if (!c.err)
 		collect_engine(s, &c, t);
 	if (!c.err)

@@ -1,9 +1,16 @@
-/* Loading a library on first use (see dlload.h). */
+/* The dynamic flavour: libraries loaded on first use (see dlload.h). */
 #include "dlload.h"
 
+#include <curl/curlver.h>
 #include <dlfcn.h>
+#include <gnu/libc-version.h>
+#include <openssl/opensslv.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include <minertrace/minertrace.h>
 
 bool mti_dlload(const char *soname, const struct mti_dlsym *syms, size_t n, char *msg,
                 size_t msg_len)
@@ -29,4 +36,19 @@ bool mti_dlload(const char *soname, const struct mti_dlsym *syms, size_t n, char
 		memcpy(syms[i].out, &p, sizeof(p));
 	}
 	return true;
+}
+
+const char *mt_build_info(void)
+{
+	static char info[256];
+
+	/* libcurl and libcrypto are not loaded for this: the versions built
+	 * against. */
+	if (!info[0])
+		snprintf(info, sizeof(info),
+		         "dynamic; loaded on first use: libcurl (built with " LIBCURL_VERSION
+		         "), libcrypto (built with " OPENSSL_VERSION_STR "); linked: cJSON %s, "
+		         "libcgroup " MTI_CGROUP_VERSION ", glibc %s",
+		         cJSON_Version(), gnu_get_libc_version());
+	return info;
 }

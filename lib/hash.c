@@ -2,9 +2,8 @@
 #include "hash.h"
 
 #include <errno.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <openssl/opensslv.h>
+#include <openssl/sha.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,42 +21,36 @@
 #define MTI_STR(x) MTI_STR2(x)
 #define LIBCRYPTO_SONAME "libcrypto.so." MTI_STR(OPENSSL_VERSION_MAJOR)
 
+/* SHA-256's low-level entry points: the same digest as EVP's without its
+ * provider machinery (which the static flavour would have to link in) and
+ * without any initialisation, so OpenSSL's configuration file is never
+ * read. */
 static struct {
-	int (*init_crypto)(uint64_t opts, const OPENSSL_INIT_SETTINGS *settings);
-	EVP_MD *(*md_fetch)(OSSL_LIB_CTX *ctx, const char *algorithm, const char *properties);
-	EVP_MD_CTX *(*ctx_new)(void);
-	void (*ctx_free)(EVP_MD_CTX *ctx);
-	int (*init)(EVP_MD_CTX *ctx, const EVP_MD *type, ENGINE *impl);
-	int (*update)(EVP_MD_CTX *ctx, const void *d, size_t cnt);
-	int (*final)(EVP_MD_CTX *ctx, unsigned char *md, unsigned int *s);
+	int (*init)(SHA256_CTX *c);
+	int (*update)(SHA256_CTX *c, const void *data, size_t len);
+	int (*final)(unsigned char *md, SHA256_CTX *c);
 } crypto;
 static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
-static EVP_MD *sha256_md;
+static bool sha256_ready;
 
-/* Loads libcrypto and fetches SHA-256 once: OpenSSL 3 would otherwise look
- * it up for every digest. OpenSSL's configuration file is not read:
- * nothing in it concerns a plain digest. */
+/* Loads libcrypto once. */
 static void sha256_init(void)
 {
 	const struct mti_dlsym syms[] = {
-	    {"OPENSSL_init_crypto", &crypto.init_crypto}, {"EVP_MD_fetch", &crypto.md_fetch},
-	    {"EVP_MD_CTX_new", &crypto.ctx_new},          {"EVP_MD_CTX_free", &crypto.ctx_free},
-	    {"EVP_DigestInit_ex", &crypto.init},          {"EVP_DigestUpdate", &crypto.update},
-	    {"EVP_DigestFinal_ex", &crypto.final},
+	    {"SHA256_Init", &crypto.init},
+	    {"SHA256_Update", &crypto.update},
+	    {"SHA256_Final", &crypto.final},
 	};
 	char msg[256];
 
-	if (!mti_dlload(LIBCRYPTO_SONAME, syms, MTI_ARRAY_LEN(syms), msg, sizeof(msg)))
-		return;
-	crypto.init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
-	sha256_md = crypto.md_fetch(NULL, "SHA256", NULL);
+	sha256_ready = mti_dlload(LIBCRYPTO_SONAME, syms, MTI_ARRAY_LEN(syms), msg, sizeof(msg));
 }
 
-/* The SHA-256 implementation, or NULL when libcrypto is not available. */
-static const EVP_MD *sha256(void)
+/* True when SHA-256 is available (libcrypto could be loaded). */
+static bool sha256_available(void)
 {
 	pthread_once(&sha256_once, sha256_init);
-	return sha256_md;
+	return sha256_ready;
 }
 
 static void to_hex(const unsigned char *md, unsigned len, char out[65])
@@ -72,28 +65,35 @@ static void to_hex(const unsigned char *md, unsigned len, char out[65])
 	out[2 * i] = '\0';
 }
 
+/* Finishes ctx into out as hex; false on failure. */
+static bool sha256_finish(SHA256_CTX *ctx, char out[65])
+{
+	unsigned char digest[SHA256_DIGEST_LENGTH];
+
+	if (crypto.final(digest, ctx) != 1)
+		return false;
+	to_hex(digest, SHA256_DIGEST_LENGTH, out);
+	return true;
+}
+
 enum mt_err mti_sha256_fd(int fd, uint64_t max_bytes, char out[65], uint64_t *bytes)
 {
-	const EVP_MD *md = sha256();
-	EVP_MD_CTX *ctx = NULL;
-	unsigned char digest[EVP_MAX_MD_SIZE];
-	unsigned digest_len = 0;
+	SHA256_CTX ctx;
 	unsigned char *buf = NULL;
 	uint64_t total = 0;
 	enum mt_err err = MT_OK;
 
 	out[0] = '\0';
-	if (!md) {
+	if (!sha256_available()) {
 		err = MT_ERR_UNSUPPORTED;
 		goto out;
 	}
-	ctx = crypto.ctx_new();
 	buf = malloc(CHUNK);
-	if (!ctx || !buf) {
+	if (!buf) {
 		err = MT_ERR_NOMEM;
 		goto out;
 	}
-	if (crypto.init(ctx, md, NULL) != 1) {
+	if (crypto.init(&ctx) != 1) {
 		err = MT_ERR_IO;
 		goto out;
 	}
@@ -113,46 +113,31 @@ enum mt_err mti_sha256_fd(int fd, uint64_t max_bytes, char out[65], uint64_t *by
 			err = MT_ERR_TOO_LARGE;
 			goto out;
 		}
-		if (crypto.update(ctx, buf, (size_t)n) != 1) {
+		if (crypto.update(&ctx, buf, (size_t)n) != 1) {
 			err = MT_ERR_IO;
 			goto out;
 		}
 	}
-	if (crypto.final(ctx, digest, &digest_len) != 1) {
+	if (!sha256_finish(&ctx, out))
 		err = MT_ERR_IO;
-		goto out;
-	}
-	to_hex(digest, digest_len, out);
 out:
 	if (bytes)
 		*bytes = total;
 	free(buf);
-	if (ctx)
-		crypto.ctx_free(ctx);
 	return err;
 }
 
 enum mt_err mti_sha256_mem(const void *data, size_t len, char out[65])
 {
-	const EVP_MD *md = sha256();
-	EVP_MD_CTX *ctx;
-	unsigned char digest[EVP_MAX_MD_SIZE];
-	unsigned digest_len = 0;
-	enum mt_err err = MT_ERR_IO;
+	SHA256_CTX ctx;
 
 	out[0] = '\0';
-	if (!md)
+	if (!sha256_available())
 		return MT_ERR_UNSUPPORTED;
-	ctx = crypto.ctx_new();
-	if (!ctx)
-		return MT_ERR_NOMEM;
-	if (crypto.init(ctx, md, NULL) == 1 && crypto.update(ctx, data, len) == 1 &&
-	    crypto.final(ctx, digest, &digest_len) == 1) {
-		to_hex(digest, digest_len, out);
-		err = MT_OK;
-	}
-	crypto.ctx_free(ctx);
-	return err;
+	if (crypto.init(&ctx) == 1 && crypto.update(&ctx, data, len) == 1 &&
+	    sha256_finish(&ctx, out))
+		return MT_OK;
+	return MT_ERR_IO;
 }
 
 enum mt_err mti_hash_batch_init(struct mti_hash_batch *b, size_t cap)

@@ -5,6 +5,12 @@
  * names as DT_NEEDED. The last one catches a library that hides its own
  * line of the preload file (by hooking open or read): the loader still had
  * to map it, and dl_iterate_phdr walks the loader's own list.
+ *
+ * A statically linked minertrace has no loader: nothing named by the file
+ * or the variable is mapped into it, and it never needs to run again. It
+ * still reports both. Every library they name is hashed as evidence
+ * (mti_preload_libraries, once the session has the report: after running
+ * again, so a hooked read cannot fake the digest).
  */
 #include <elf.h>
 #include <errno.h>
@@ -19,12 +25,17 @@
 #include <minertrace/minertrace.h>
 #include <minertrace/preload.h>
 
+#include "hash.h"
 #include "procfs.h"
 #include "trace_model.h"
 #include "util.h"
 
 #define PRELOAD_FILE_CAP 4096
 #define MAX_OBJECTS 512
+#define MAX_LIBRARIES 64
+/* A preload library is small; this bounds the time spent on a hostile
+ * path. */
+#define LIBRARY_HASH_CAP (256ull * 1024 * 1024)
 
 struct loaded_object {
 	char *path;
@@ -272,6 +283,20 @@ static enum mt_err add_env_libs(struct mt_preload_report *r, const char *libs)
 	return err;
 }
 
+/* True when the running program names no interpreter: the dynamic loader
+ * never ran in it, so /etc/ld.so.preload and LD_PRELOAD did nothing. */
+static bool program_is_static(void)
+{
+	const ElfW(Phdr) *ph =
+	    (const ElfW(Phdr) *)getauxval(AT_PHDR); /* NOLINT(performance-no-int-to-ptr) */
+	unsigned long i, n = getauxval(AT_PHNUM);
+
+	for (i = 0; ph && i < n; i++)
+		if (ph[i].p_type == PT_INTERP)
+			return false;
+	return ph != NULL;
+}
+
 static bool found_anything(const struct mt_preload_report *r)
 {
 	return r->preload_file || r->ld_preload_env || r->n_unexpected_libs;
@@ -326,7 +351,14 @@ enum mt_err mt_preload_check(const char *etc_root, struct mt_preload_report *r)
 	} else if (!err) {
 		*r = now;
 		r->detected = found_anything(r);
-		if (r->detected)
+		r->statically_linked = program_is_static();
+		if (r->detected && r->statically_linked)
+			err = mti_buf_puts(&note,
+			                   "minertrace is statically linked: no loader ran in it, "
+			                   "so no preload library was loaded into it and it did "
+			                   "not need to run again. What it lists is still "
+			                   "loaded into every dynamically linked program.");
+		else if (r->detected)
 			err = mti_buf_puts(&note,
 			                   "A preload library is loaded into minertrace: it can "
 			                   "hide processes from the /proc listing.");
@@ -346,7 +378,93 @@ enum mt_err mt_preload_check(const char *etc_root, struct mt_preload_report *r)
 
 bool mt_preload_wants_reexec(const struct mt_preload_report *r)
 {
-	return r && r->detected && !r->reexecuted && !getenv(MT_PRELOAD_ENV_REEXEC);
+	return r && r->detected && !r->reexecuted && !r->statically_linked &&
+	       !getenv(MT_PRELOAD_ENV_REEXEC);
+}
+
+/* Adds each entry of list (separated by any byte of seps) that is not
+ * listed yet. */
+static enum mt_err add_library_names(struct mt_preload_report *r, size_t *cap, const char *list,
+                                     const char *seps)
+{
+	while (list && *list && r->n_libraries < MAX_LIBRARIES) {
+		size_t len = strcspn(list, seps), i;
+		struct mt_preload_library *l;
+
+		for (i = 0; len && i < r->n_libraries; i++)
+			if (strlen(r->libraries[i].path) == len &&
+			    !memcmp(r->libraries[i].path, list, len))
+				break;
+		if (len && i == r->n_libraries) {
+			if (mti_grow((void **)&r->libraries, cap, r->n_libraries + 1,
+			             sizeof(*r->libraries)))
+				return MT_ERR_NOMEM;
+			l = &r->libraries[r->n_libraries];
+			memset(l, 0, sizeof(*l));
+			if (!(l->path = mti_strndup(list, len)))
+				return MT_ERR_NOMEM;
+			r->n_libraries++;
+		}
+		list += len + (list[len] != '\0');
+	}
+	return MT_OK;
+}
+
+/* The error for a failed stat or open of a library. */
+static enum mt_err library_err(int e)
+{
+	return e == ENOENT ? MT_ERR_NOT_FOUND : mti_errno_to_err(e);
+}
+
+/* Reads one library the way the loader would (following links) and hashes
+ * it. Only a regular file is opened (a device could act on being opened),
+ * without blocking, and it must still be one once open. */
+static void hash_library(struct mt_preload_library *l)
+{
+	struct stat st;
+	int fd;
+
+	if (stat(l->path, &st)) {
+		l->err = library_err(errno);
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		l->err = MT_ERR_UNSUPPORTED;
+		return;
+	}
+	fd = open(l->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		l->err = library_err(errno);
+		return;
+	}
+	if (fstat(fd, &st)) {
+		l->err = mti_errno_to_err(errno);
+	} else if (!S_ISREG(st.st_mode)) {
+		l->err = MT_ERR_UNSUPPORTED;
+	} else {
+		l->size = (uint64_t)st.st_size;
+		l->dev = (uint64_t)st.st_dev;
+		l->ino = (uint64_t)st.st_ino;
+		l->err = mti_sha256_fd(fd, LIBRARY_HASH_CAP, l->sha256, NULL);
+	}
+	close(fd);
+}
+
+enum mt_err mti_preload_libraries(struct mt_preload_report *r)
+{
+	size_t cap = r->n_libraries, i;
+	enum mt_err err;
+
+	/* The loader splits both lists at blanks and colons. */
+	err = add_library_names(r, &cap, r->preload_file, " \t\n\r:");
+	if (!err)
+		err = add_library_names(r, &cap, r->ld_preload_env, " \t\n\r:");
+	for (i = 0; !err && i < r->n_unexpected_libs; i++)
+		err = add_library_names(r, &cap, r->unexpected_libs[i], "");
+	for (i = 0; !err && i < r->n_libraries; i++)
+		if (!r->libraries[i].sha256[0] && !r->libraries[i].err)
+			hash_library(&r->libraries[i]);
+	return err;
 }
 
 bool mt_preload_needs_namespace(const struct mt_preload_report *r)

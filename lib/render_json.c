@@ -519,6 +519,30 @@ static void add_container(struct mti_json *j, cJSON *arr, const struct mt_trace 
 	add_engine_container(j, x, t, ec);
 }
 
+/* The libraries the preload check names, each with its digest or why it
+ * has none. */
+static void add_preload_libraries(struct mti_json *j, cJSON *pl, const struct mt_preload_report *p)
+{
+	cJSON *arr = add_array(j, pl, "libraries");
+	size_t i;
+
+	for (i = 0; i < p->n_libraries; i++) {
+		const struct mt_preload_library *l = &p->libraries[i];
+		cJSON *o = push_object(j, arr);
+
+		mti_json_add_bytes(j, o, "path", l->path);
+		if (l->err) {
+			add_null(j, o, "size");
+			add_null(j, o, "sha256");
+			mti_json_add_bytes(j, o, "error", mt_err_name(l->err));
+		} else {
+			mti_json_add_number(j, o, "size", (double)l->size);
+			mti_json_add_bytes(j, o, "sha256", l->sha256);
+			add_null(j, o, "error");
+		}
+	}
+}
+
 static void add_evidence(struct mti_json *j, cJSON *root, const struct mt_evidence *ev,
                          const struct mt_warning *warnings, size_t n_warnings)
 {
@@ -530,6 +554,7 @@ static void add_evidence(struct mti_json *j, cJSON *root, const struct mt_eviden
 	mti_json_add_bytes(j, x, "kernel", ev->kernel);
 	mti_json_add_bytes(j, x, "boot_id", ev->boot_id);
 	mti_json_add_bytes(j, x, "minertrace_version", MT_VERSION);
+	mti_json_add_bytes(j, x, "minertrace_build", mt_build_info());
 	mti_json_add_number(j, x, "uid", ev->uid);
 	mti_json_add_number(j, x, "euid", ev->euid);
 	mti_json_add_bytes(j, x, "proc_root", ev->proc_root);
@@ -538,10 +563,12 @@ static void add_evidence(struct mti_json *j, cJSON *root, const struct mt_eviden
 	mti_json_add_bool(j, pl, "checked", ev->preload.checked);
 	mti_json_add_bool(j, pl, "detected", ev->preload.detected);
 	mti_json_add_bool(j, pl, "reexecuted", ev->preload.reexecuted);
+	mti_json_add_bool(j, pl, "statically_linked", ev->preload.statically_linked);
 	mti_json_add_bytes(j, pl, "preload_file", ev->preload.preload_file);
 	mti_json_add_bytes(j, pl, "ld_preload", ev->preload.ld_preload_env);
 	add_strv(j, pl, "unexpected_libraries", ev->preload.unexpected_libs,
 	         ev->preload.n_unexpected_libs);
+	add_preload_libraries(j, pl, &ev->preload);
 	mti_json_add_bytes(j, pl, "note", ev->preload.note);
 	un = add_array(j, x, "unreadable");
 	for (i = 0; i < n_warnings; i++) {

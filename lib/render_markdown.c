@@ -419,6 +419,15 @@ static void render_preload(struct mctx *m, const struct mt_preload_report *p)
 		m_raw(m, ". ");
 	m_esc(m, p->note);
 	m_raw(m, "\n");
+	for (i = 0; i < p->n_libraries; i++) {
+		m_raw(m, i ? "- " : "\n- ");
+		m_code(m, p->libraries[i].path);
+		if (p->libraries[i].err)
+			m_fmt(m, ": not read (%s)\n", mt_strerror(p->libraries[i].err));
+		else
+			m_fmt(m, ": %llu bytes, SHA-256 `%s`\n",
+			      (unsigned long long)p->libraries[i].size, p->libraries[i].sha256);
+	}
 }
 
 static void render_containment(struct mctx *m, const struct mt_trace *t)

@@ -644,6 +644,21 @@ static void render_preload(struct tctx *c, const struct mt_preload_report *p)
 	}
 	t_color(c, C_RESET);
 	t_endl(c);
+	for (i = 0; i < p->n_libraries; i++) {
+		const struct mt_preload_library *l = &p->libraries[i];
+
+		t_label(c, "  library");
+		t_esc(c, l->path);
+		if (l->err) {
+			t_fmt(c, " \xc2\xb7 not read: %s", mt_strerror(l->err));
+		} else {
+			t_raw(c, " \xc2\xb7 ");
+			fmt_bytes(c, l->size);
+			t_raw(c, " \xc2\xb7 sha256 ");
+			t_raw(c, l->sha256);
+		}
+		t_endl(c);
+	}
 	if (p->note) {
 		t_label(c, "");
 		t_esc(c, p->note);

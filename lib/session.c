@@ -144,6 +144,10 @@ void mt_session_set_preload(struct mt_session *s, struct mt_preload_report *repo
 	mti_preload_clear(&s->preload);
 	s->preload = *report;
 	memset(report, 0, sizeof(*report));
+	/* The rootkit itself is evidence. Out of memory, the list stays short:
+	 * the rest of the report does not depend on it. */
+	if (s->preload.detected)
+		mti_preload_libraries(&s->preload);
 }
 
 unsigned mt_session_engine_requests(const struct mt_session *s)

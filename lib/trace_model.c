@@ -215,6 +215,11 @@ void mti_origin_clear(struct mt_origin *o)
 
 void mti_preload_clear(struct mt_preload_report *r)
 {
+	size_t i;
+
+	for (i = 0; i < r->n_libraries; i++)
+		free(r->libraries[i].path);
+	free(r->libraries);
 	free(r->preload_file);
 	free(r->ld_preload_env);
 	mti_strv_free(r->unexpected_libs, r->n_unexpected_libs);
@@ -228,6 +233,21 @@ enum mt_err mti_preload_copy(const struct mt_preload_report *src, struct mt_prel
 	dst->checked = src->checked;
 	dst->detected = src->detected;
 	dst->reexecuted = src->reexecuted;
+	dst->statically_linked = src->statically_linked;
+	if (src->n_libraries) {
+		dst->libraries = calloc(src->n_libraries, sizeof(*dst->libraries));
+		if (!dst->libraries)
+			return MT_ERR_NOMEM;
+		for (; dst->n_libraries < src->n_libraries; dst->n_libraries++) {
+			struct mt_preload_library *l = &dst->libraries[dst->n_libraries];
+
+			*l = src->libraries[dst->n_libraries];
+			if (!(l->path = mti_strdup(l->path))) {
+				mti_preload_clear(dst);
+				return MT_ERR_NOMEM;
+			}
+		}
+	}
 	if ((src->preload_file && !(dst->preload_file = mti_strdup(src->preload_file))) ||
 	    (src->ld_preload_env && !(dst->ld_preload_env = mti_strdup(src->ld_preload_env))) ||
 	    (src->note && !(dst->note = mti_strdup(src->note))) ||

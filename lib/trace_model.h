@@ -33,6 +33,10 @@ void mti_engine_container_free(struct mt_engine_container *ec);
 void mti_engine_container_clear(struct mt_engine_container *ec);
 void mti_origin_clear(struct mt_origin *o);
 void mti_preload_clear(struct mt_preload_report *r);
+/* Fills r->libraries with every library the preload file, LD_PRELOAD and
+ * the unexpected objects name (once each, at most 64), each read and
+ * hashed; one that cannot be read keeps its error. MT_ERR_NOMEM only. */
+enum mt_err mti_preload_libraries(struct mt_preload_report *r);
 enum mt_err mti_preload_copy(const struct mt_preload_report *src, struct mt_preload_report *dst);
 
 /* The host user name worth showing for p: NULL inside a container, where a

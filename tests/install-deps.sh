@@ -15,6 +15,8 @@ packages=(
 	clang libclang-rt-14-dev valgrind cppcheck clang-tidy
 	# benchmarks
 	psmisc hyperfine bc time
+	# the static flavour: Debian's source packages, archives Debian ships
+	dpkg-dev libnghttp2-dev
 )
 
 missing=()

@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it:
-#   1. build with -Werror and run every unit and end-to-end test (CTest)
-#   2. the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer
-#   3. the end-to-end traces under valgrind memcheck: no leak, no invalid access
-#   4. every libFuzzer target for MT_FUZZ_SECONDS (default 60) each
-#   5. cppcheck and clang-tidy on lib/ and cmd/ (tests/lint.sh)
+#   1. build with -Werror and run every unit and end-to-end test (CTest); the
+#      Debian package of it (tests/deb.sh)
+#   2. the static flavour: libcurl and cJSON built from Debian's sources, one
+#      executable with no dynamic section and no link warning about our own
+#      objects, the same suite against it (tests/e2e/static.sh: no shared
+#      object, NSS or OpenSSL file opened, under strace), and the release
+#      tarball built twice in two trees, the same bytes
+#   3. the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer
+#   4. the end-to-end traces under valgrind memcheck: no leak, no invalid access
+#   5. every libFuzzer target for MT_FUZZ_SECONDS (default 60) each
+#   6. cppcheck and clang-tidy on lib/ and cmd/ (tests/lint.sh)
 # Usage: tests/run.sh [STAGE...]
-#   stages: deps build asan valgrind fuzz lint (default: all, in this order)
+#   stages: deps build static asan valgrind fuzz lint (default: all, in this order)
 # Run as root: the end-to-end tests start a private dockerd.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src=$PWD
 stages=("$@")
-[ "${#stages[@]}" -gt 0 ] || stages=(deps build asan valgrind fuzz lint)
+[ "${#stages[@]}" -gt 0 ] || stages=(deps build static asan valgrind fuzz lint)
 jobs=$(nproc)
 export MT_E2E_REQUIRED=${MT_E2E_REQUIRED:-$([ "$(id -u)" = 0 ] && echo 1 || echo 0)}
 
@@ -29,6 +35,17 @@ for stage in "${stages[@]}"; do
 		cmake -S "$src" -B build -DMT_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 		cmake --build build -j "$jobs"
 		ctest --test-dir build --output-on-failure -j "$jobs"
+		tests/deb.sh build
+		;;
+	static)
+		banner "the static flavour and the whole suite against it"
+		tests/static/build-deps.sh "$src/build/static-deps"
+		cmake -S "$src" -B build-static -DMT_STATIC=ON -DMT_STATIC_DEPS="$src/build/static-deps/prefix" \
+			-DMT_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+		cmake --build build-static -j "$jobs"
+		tests/static/check-link.sh build-static
+		ctest --test-dir build-static --output-on-failure -j "$jobs"
+		tests/static/check-release.sh build-static
 		;;
 	asan)
 		banner "the whole suite under ASan + UBSan"

@@ -21,6 +21,12 @@ extern "C" {
 #define MT_VERSION "0.1.0"
 #define MT_SCHEMA "minertrace/1"
 
+/* How this build reaches its libraries, one line for --version: "static;"
+ * or "dynamic;", then the libraries and their versions (in the dynamic
+ * flavour, the libcurl and libcrypto it was built against: they are not
+ * loaded for this). A static string; never NULL. */
+const char *mt_build_info(void);
+
 /* Returns a static English description of err; never NULL. */
 const char *mt_strerror(enum mt_err err);
 

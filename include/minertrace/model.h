@@ -381,14 +381,27 @@ struct mt_warning {
 	char *message;
 };
 
+/* One library that /etc/ld.so.preload or LD_PRELOAD names, or that was
+ * found loaded: the rootkit itself, as evidence. */
+struct mt_preload_library {
+	char *path;
+	enum mt_err err; /* MT_OK when it was read and hashed */
+	uint64_t size;
+	uint64_t dev, ino; /* what was hashed; --collect copies only this file */
+	char sha256[65];   /* "" unless err is MT_OK */
+};
+
 struct mt_preload_report {
 	bool checked;
 	bool detected;
 	bool reexecuted;        /* ran again in a private mount namespace */
+	bool statically_linked; /* no loader ran: nothing could be preloaded */
 	char *preload_file;     /* what /etc/ld.so.preload listed */
 	char *ld_preload_env;   /* LD_PRELOAD that was set */
 	char **unexpected_libs; /* libraries in our maps no one asked for */
 	size_t n_unexpected_libs;
+	struct mt_preload_library *libraries; /* every library named above, once */
+	size_t n_libraries;
 	char *note;
 };
 

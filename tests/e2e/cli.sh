@@ -45,7 +45,12 @@ grep -q '^Usage: minertrace' "$MT_TMP/out" || fail "--help does not print usage 
 expect_rc 0 -h
 expect_rc 0 --version
 expect_eq "--version is one line" "$(wc -l <"$MT_TMP/out")" 1
-grep -Eq '^minertrace [0-9]+\.[0-9]+\.[0-9]+$' "$MT_TMP/out" || fail "bad --version: $(cat "$MT_TMP/out")"
+grep -Eq '^minertrace [0-9]+\.[0-9]+\.[0-9]+ \((static|dynamic); .*cJSON [0-9.]+, libcgroup [0-9.]+.* glibc [0-9.]+\)$' \
+	"$MT_TMP/out" || fail "bad --version: $(cat "$MT_TMP/out")"
+# The flavour it names is the executable's (lib.sh reads its program headers).
+grep -q "($MT_FLAVOUR; " "$MT_TMP/out" || fail "--version does not say $MT_FLAVOUR: $(cat "$MT_TMP/out")"
+[ "$MT_FLAVOUR" = dynamic ] || grep -Eq 'libcurl [0-9.]+, nghttp2 [0-9.]+, .* OpenSSL 3' "$MT_TMP/out" ||
+	fail "--version lacks the versions linked in: $(cat "$MT_TMP/out")"
 
 # A PID that does not exist: status 1, one line; JSON still says so.
 expect_rc 1 --no-engine 4194304

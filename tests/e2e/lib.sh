@@ -8,6 +8,12 @@ set -euo pipefail
 MT_SCHEMA="$MT_SOURCE_DIR/docs/minertrace.schema.json"
 MT_VALIDATE="$MT_SOURCE_DIR/tests/e2e/validate-schema.py"
 MT_TEST_NAME=$(basename "$0" .sh)
+# The flavour under test: a static executable names no program interpreter.
+if readelf -lW "$MT_BIN" 2>/dev/null | grep -q 'Requesting program interpreter'; then
+	MT_FLAVOUR=dynamic
+else
+	MT_FLAVOUR=static
+fi
 MT_TMP=$(mktemp -d "/tmp/mt-$MT_TEST_NAME.XXXXXX")
 MT_CONTAINERS=()
 MT_CHILDREN=()

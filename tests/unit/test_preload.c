@@ -4,11 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <minertrace/minertrace.h>
 
 #include "check_main.h"
+#include "trace_model.h"
 
 static char etc_dir[64];
 
@@ -54,6 +56,7 @@ START_TEST(clean_process)
 	ck_assert_int_eq(mt_preload_check(etc_dir, &r), MT_OK);
 	ck_assert(r.checked);
 	ck_assert(!r.detected);
+	ck_assert(!r.statically_linked); /* this test program has a loader */
 	ck_assert_uint_eq(r.n_unexpected_libs, 0);
 	ck_assert(!mt_preload_wants_reexec(&r));
 	mt_preload_report_clear(&r);
@@ -171,6 +174,43 @@ START_TEST(second_run_reports_the_first)
 }
 END_TEST
 
+START_TEST(libraries_named_are_hashed_once)
+{
+	struct mt_preload_report r;
+	char lib[128], fifo[128], file[512];
+	FILE *f;
+
+	snprintf(lib, sizeof(lib), "%s/libhide.so", etc_dir);
+	snprintf(fifo, sizeof(fifo), "%s/fifo.so", etc_dir);
+	f = fopen(lib, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("abc", f);
+	fclose(f);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	/* The loader's separators: blanks, newlines and colons; the same
+	 * library twice is listed once; a FIFO is never opened for reading
+	 * in a way that blocks, and not hashed. */
+	snprintf(file, sizeof(file), "%s %s:%s\n\n%s/missing.so\n", lib, fifo, lib, etc_dir);
+	write_preload(file);
+	setenv("LD_PRELOAD", lib, 1);
+	ck_assert_int_eq(mt_preload_check(etc_dir, &r), MT_OK);
+	ck_assert_int_eq(mti_preload_libraries(&r), MT_OK);
+	ck_assert_uint_eq(r.n_libraries, 3);
+	ck_assert_str_eq(r.libraries[0].path, lib);
+	ck_assert_int_eq(r.libraries[0].err, MT_OK);
+	ck_assert_uint_eq(r.libraries[0].size, 3);
+	ck_assert_str_eq(r.libraries[0].sha256,
+	                 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	ck_assert_str_eq(r.libraries[1].path, fifo);
+	ck_assert_int_eq(r.libraries[1].err, MT_ERR_UNSUPPORTED);
+	ck_assert_str_eq(r.libraries[1].sha256, "");
+	ck_assert_int_eq(r.libraries[2].err, MT_ERR_NOT_FOUND);
+	mt_preload_report_clear(&r);
+	unlink(lib);
+	unlink(fifo);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("preload");
@@ -183,6 +223,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, valgrind_libraries_are_not_a_rootkit);
 	tcase_add_test(tc, loaded_library_nobody_needs);
 	tcase_add_test(tc, second_run_reports_the_first);
+	tcase_add_test(tc, libraries_named_are_hashed_once);
 	suite_add_tcase(s, tc);
 	return s;
 }
