@@ -50,8 +50,14 @@ check "every finding over the threshold" '.findings | all(.score >= 40)' "$f"
 check "engine asked per container, not per process" '.engine_requests <= (.containers * 6)' "$f"
 check "a scan time without the interval" '.scan_ms > 0 and .scan_ms < 5000' "$f"
 
-# everything with a signal, to see the respawns
-mt scan --json --interval 1 --min-score 1 >"$MT_TMP/all.json" || true
+# everything with a signal, to see the respawns; the child is a finding
+# only when it is alive in the last listing, which a loaded machine can
+# miss (its life is 50 ms): up to three scans
+for _ in 1 2 3; do
+	mt scan --json --interval 1 --min-score 1 >"$MT_TMP/all.json" || true
+	jq -e '[.findings[] | select(.comm == "updater") | .signals[].id] | index("respawned") != null' \
+		"$MT_TMP/all.json" >/dev/null && break
+done
 check "respawned child" '[.findings[] | select(.comm == "updater") | .signals[].id] | index("respawned") != null' "$MT_TMP/all.json"
 check "its watchdog parent" ".findings | any(.pid == $watchdog and ([.signals[].id] | index(\"watchdog\") != null))" "$MT_TMP/all.json"
 
