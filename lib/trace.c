@@ -456,6 +456,74 @@ static void collect_hashes(struct mt_trace *t, struct mti_hash_batch *hashes)
 	}
 }
 
+/* A thread is traced as its process: *pid becomes the thread group's
+ * leader and t notes the thread given. With a start time to check, the
+ * thread itself must still be the one that started then. */
+static enum mt_err resolve_thread(struct mt_session *s, struct mt_trace *t, pid_t *pid,
+                                  bool *check_start, unsigned long long start_ticks)
+{
+	unsigned long long ticks;
+	pid_t tgid;
+	enum mt_err err = mti_process_thread_group(s, *pid, &tgid, &ticks);
+
+	if (err == MT_ERR_NOMEM)
+		return err;
+	/* Unreadable, or not a thread: the walk reads and reports the PID. */
+	if (err || tgid == *pid || (*check_start && ticks != start_ticks))
+		return MT_OK;
+	*check_start = false;
+	t->thread_id = *pid;
+	t->target_pid = tgid;
+	*pid = tgid;
+	return MT_OK;
+}
+
+/* Compares the target's namespaces with those of its container's init:
+ * the engine's init PID or the chain's; the engine's is read through
+ * /proc when it is not in the chain. */
+static enum mt_err compare_namespaces(struct mt_session *s, struct mt_trace *t)
+{
+	const struct mti_process_want want = {.namespaces = true};
+	const struct mt_process *target = &t->chain[0], *init = NULL;
+	const struct mt_engine_container *ec;
+	struct mt_process read;
+	pid_t init_pid = 0;
+	enum mt_err err;
+	size_t i;
+
+	if (target->container_index < 0)
+		return MT_OK;
+	ec = t->containers[target->container_index].engine;
+	if (ec && ec->init_pid > 0)
+		init_pid = ec->init_pid;
+	for (i = 0; i < t->chain_len && !init; i++) {
+		const struct mt_process *p = &t->chain[i];
+
+		if (init_pid ? p->pid == init_pid
+		             : p->container_index == target->container_index && p->n_nspid > 1 &&
+		                   p->nspid[p->n_nspid - 1] == 1)
+			init = p;
+	}
+	if (init) {
+		mti_compare_namespaces(target, init, &t->entry.ns);
+		return MT_OK;
+	}
+	if (!init_pid)
+		return MT_OK;
+	err = mti_process_read(s, t, init_pid, &want, &read, NULL, NULL);
+	if (err == MT_ERR_NOMEM)
+		return err;
+	if (err || read.vanished)
+		mti_warn(t, err ? err : MT_ERR_VANISHED, init_pid, "namespaces",
+		         "cannot read the namespaces of the container's init, PID %d: %s",
+		         (int)init_pid, mt_strerror(err ? err : MT_ERR_VANISHED));
+	else
+		mti_compare_namespaces(target, &read, &t->entry.ns);
+	if (!err)
+		mti_process_clear(&read);
+	return MT_OK;
+}
+
 static enum mt_err trace_run(struct mt_session *s, pid_t pid, bool check_start,
                              unsigned long long start_ticks, struct mt_trace **out)
 {
@@ -480,10 +548,18 @@ static enum mt_err trace_run(struct mt_session *s, pid_t pid, bool check_start,
 	t->engine.enabled = !s->opts.no_engine;
 	err = fill_evidence(s, t);
 	if (!err)
+		err = resolve_thread(s, t, &pid, &check_start, start_ticks);
+	if (!err)
 		err = walk_chain(s, t, pid, check_start, start_ticks, &target_fd, &hashes,
 		                 &unhashed, &job);
 	if (err || !t->chain_len)
 		goto out;
+	if (t->thread_id)
+		mti_warn(t, MT_OK, t->thread_id, "thread",
+		         "PID %d is a thread of process %d (%s), not a process: the process is "
+		         "traced",
+		         (int)t->thread_id, (int)t->target_pid,
+		         t->chain[0].comm ? t->chain[0].comm : "?");
 	if (unhashed)
 		mti_warn(
 		    t, MT_OK, 0, "exe",
@@ -516,6 +592,8 @@ static enum mt_err trace_run(struct mt_session *s, pid_t pid, bool check_start,
 	for (i = 0; !err && !s->opts.no_engine && i < t->n_containers; i++)
 		err = mti_engine_describe(s, t, &t->containers[i],
 		                          i == 0 ? t->chain[0].exe.path : NULL);
+	if (!err)
+		err = compare_namespaces(s, t);
 	if (err)
 		goto out;
 	mti_classify_roles(t);
