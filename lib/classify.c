@@ -178,6 +178,8 @@ void mti_classify_roles(struct mt_trace *t)
 	for (i = 0; i < t->chain_len; i++) {
 		struct mt_process *p = &t->chain[i];
 		bool same_ns = ns && p->ns_pid == ns;
+		/* a private PID namespace that no container leads is the host's */
+		bool host_ns = private_ns && p->ns_pid == private_ns && p->container_index < 0;
 		bool shim = mti_is_runtime_shim_name(p->comm) ||
 		            (p->exe.path && mti_is_runtime_shim_name(basename_of(p->exe.path)));
 
@@ -186,9 +188,8 @@ void mti_classify_roles(struct mt_trace *t)
 		else if ((is_ns_init(p) && (same_ns || p->container_index >= 0)) ||
 		         engine_init(t, p))
 			p->role = MT_ROLE_CONTAINER_INIT;
-		else if (private_ns && p->ns_pid == private_ns && p->container_index < 0)
-			p->role = MT_ROLE_HOST;
-		else if (same_ns || (!shim && (p->container_index >= 0 || p->n_nspid > 1)))
+		else if (!host_ns &&
+		         (same_ns || (!shim && (p->container_index >= 0 || p->n_nspid > 1))))
 			p->role = MT_ROLE_CONTAINER_PROCESS;
 		else if (shim)
 			p->role = MT_ROLE_RUNTIME_SHIM;

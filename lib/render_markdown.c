@@ -405,7 +405,8 @@ static void render_containment(struct mctx *m, const struct mt_trace *t)
 	size_t i;
 
 	m_raw(m, "\n### Suggested containment (not executed)\n\n");
-	if (!c) {
+	/* A host process moved into a container's cgroup did not come from it. */
+	if (!c || t->entry.kind == MT_ENTRY_CGROUP_ONLY) {
 		m_fmt(m,
 		      "1. Preserve evidence (`minertrace --collect DIR %d`), then stop the "
 		      "process: `kill -STOP %d`, and find how it was started on the host.\n",

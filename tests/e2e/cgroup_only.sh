@@ -46,6 +46,7 @@ grep -q "^Entry       cgroup-only: in the container's cgroup but not in its name
 grep -q "^Verdict     moved-into-container-cgroup" "$MT_TMP/moved.txt" || fail "text lacks the verdict"
 mt --format=markdown "$pid" >"$MT_TMP/moved.md"
 grep -q "Entry: \*\*cgroup-only\*\*" "$MT_TMP/moved.md" || fail "Markdown lacks the cgroup-only entry"
+grep -q "docker rm\|Stop and remove the container" "$MT_TMP/moved.md" && fail "Markdown would remove the container a host process was moved into"
 
 # Without the engine the container's init is not in the chain: it cannot be
 # told, and it is not called an entry into the container.

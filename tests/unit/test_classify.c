@@ -255,7 +255,6 @@ static struct mt_trace *private_ns_trace(pid_t nsinner, const char *parent)
 {
 	struct mt_trace *t = new_trace();
 
-	t->n_containers = 0;
 	add(t, 1300, "xmrig", nsinner, -1);
 	add(t, 1290, parent, 0, -1);
 	classify(t);
@@ -268,7 +267,6 @@ START_TEST(private_pid_namespace_is_no_container)
 	struct mt_trace *t = new_trace();
 	size_t i;
 
-	t->n_containers = 0;
 	add(t, 1200, "xmrig", 2, -1);
 	add(t, 1190, "sh", 1, -1);
 	add(t, 1180, "unshare", 0, -1);
@@ -357,7 +355,6 @@ START_TEST(kernel_thread)
 {
 	struct mt_trace *t = new_trace();
 
-	t->n_containers = 0;
 	add(t, 3, "kworker/0:0", 0, -1)->kernel_thread = true;
 	t->chain[0].cgroup.scope = MT_SCOPE_NAMESPACE_ROOT;
 	add(t, 2, "kthreadd", 0, -1)->kernel_thread = true;
