@@ -120,7 +120,7 @@ static const struct mt_process *private_ns_init(const struct mt_trace *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->chain_len; i++)
+	for (i = 0; t->chain[0].ns_pid && i < t->chain_len; i++)
 		if (t->chain[i].ns_pid == t->chain[0].ns_pid && is_ns_init(&t->chain[i]))
 			return &t->chain[i];
 	return NULL;
