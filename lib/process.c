@@ -35,40 +35,6 @@ enum mt_err mti_process_restat(int dirfd, struct mti_stat *st, struct mti_buf *s
 	return mti_parse_stat(scratch->data, scratch->len, st) ? MT_ERR_VANISHED : MT_OK;
 }
 
-enum mt_err mti_process_thread_group(const struct mt_session *s, pid_t pid, pid_t *tgid,
-                                     unsigned long long *start_ticks)
-{
-	struct mti_status status;
-	struct mti_stat st;
-	struct mti_buf b;
-	enum mt_err err;
-	int dirfd = -1;
-
-	*tgid = pid;
-	*start_ticks = 0;
-	mti_buf_init(&b);
-	err = mti_proc_open_pid(&s->pfs, pid, &dirfd);
-	if (err)
-		goto out;
-	err = mti_process_restat(dirfd, &st, &b);
-	if (err)
-		goto out;
-	*start_ticks = st.starttime;
-	err = mti_read_at(dirfd, "status", MTI_CAP_SMALL, &b, NULL);
-	if (err == MT_ERR_NOMEM)
-		goto out;
-	/* Without status the PID is taken as given: the walk reports why. */
-	if (err == MT_OK && b.len && mti_parse_status(b.data, b.len, &status) == MT_OK &&
-	    status.tgid > 0)
-		*tgid = status.tgid;
-	err = MT_OK;
-out:
-	if (dirfd >= 0)
-		close(dirfd);
-	mti_buf_free(&b);
-	return err;
-}
-
 /* Reads one namespace inode from ns/<name>; 0 when unknown. */
 static uint64_t read_ns(int dirfd, const char *name)
 {
@@ -181,6 +147,7 @@ enum mt_err mti_process_read(struct mt_session *s, struct mt_trace *t, pid_t pid
 		}
 		if (status.have_gid)
 			memcpy(p->gid, status.gid, sizeof(p->gid));
+		p->tgid = status.tgid;
 		memcpy(p->nspid, status.nspid, sizeof(p->nspid));
 		p->n_nspid = status.n_nspid;
 		if (status.threads)

@@ -31,13 +31,6 @@ enum mt_err mti_process_read(struct mt_session *s, struct mt_trace *t, pid_t pid
                              const struct mti_process_want *want, struct mt_process *p,
                              int *dirfd_out, int *exe_fd);
 
-/* The thread group of pid: *tgid is its leader (pid itself for a process, or
- * when status has no Tgid line) and *start_ticks the start time of pid
- * itself, both through one directory fd. Returns MT_ERR_NO_PROCESS,
- * MT_ERR_PERMISSION, MT_ERR_VANISHED, MT_ERR_NOMEM as mti_process_read. */
-enum mt_err mti_process_thread_group(const struct mt_session *s, pid_t pid, pid_t *tgid,
-                                     unsigned long long *start_ticks);
-
 /* Re-reads stat through dirfd: MT_OK and *st, or MT_ERR_VANISHED. */
 enum mt_err mti_process_restat(int dirfd, struct mti_stat *st, struct mti_buf *scratch);
 

@@ -149,6 +149,18 @@ static enum mt_err walk_chain(struct mt_session *s, struct mt_trace *t, pid_t pi
 				close(exe_fd);
 			break;
 		}
+		if (!child && !t->thread_id && p.tgid > 0 && p.tgid != cur) {
+			/* A thread, not its group's leader: the process is traced. */
+			t->thread_id = cur;
+			t->target_pid = p.tgid;
+			cur = p.tgid;
+			check_start = false;
+			mti_process_clear(&p);
+			close(fd);
+			if (exe_fd >= 0)
+				close(exe_fd);
+			continue;
+		}
 		if (child && p.start_ticks > child->start_ticks) {
 			t->chain_end = MT_CHAIN_PID_RECYCLED;
 			mti_warn(t, MT_ERR_VANISHED, cur, "chain",
@@ -456,28 +468,6 @@ static void collect_hashes(struct mt_trace *t, struct mti_hash_batch *hashes)
 	}
 }
 
-/* A thread is traced as its process: *pid becomes the thread group's
- * leader and t notes the thread given. With a start time to check, the
- * thread itself must still be the one that started then. */
-static enum mt_err resolve_thread(struct mt_session *s, struct mt_trace *t, pid_t *pid,
-                                  bool *check_start, unsigned long long start_ticks)
-{
-	unsigned long long ticks;
-	pid_t tgid;
-	enum mt_err err = mti_process_thread_group(s, *pid, &tgid, &ticks);
-
-	if (err == MT_ERR_NOMEM)
-		return err;
-	/* Unreadable, or not a thread: the walk reads and reports the PID. */
-	if (err || tgid == *pid || (*check_start && ticks != start_ticks))
-		return MT_OK;
-	*check_start = false;
-	t->thread_id = *pid;
-	t->target_pid = tgid;
-	*pid = tgid;
-	return MT_OK;
-}
-
 /* Compares the target's namespaces with those of its container's init:
  * the engine's init PID or the chain's; the engine's is read through
  * /proc when it is not in the chain. */
@@ -547,8 +537,6 @@ static enum mt_err trace_run(struct mt_session *s, pid_t pid, bool check_start,
 	t->origin.lower_index = -1;
 	t->engine.enabled = !s->opts.no_engine;
 	err = fill_evidence(s, t);
-	if (!err)
-		err = resolve_thread(s, t, &pid, &check_start, start_ticks);
 	if (!err)
 		err = walk_chain(s, t, pid, check_start, start_ticks, &target_fd, &hashes,
 		                 &unhashed, &job);

@@ -122,6 +122,7 @@ struct mt_exe {
 struct mt_process {
 	pid_t pid;
 	pid_t ppid;
+	pid_t tgid;      /* thread group leader (status Tgid); 0 = unknown */
 	pid_t nspid[32]; /* NSpid: host first, innermost namespace last */
 	size_t n_nspid;
 	char *comm;

@@ -65,6 +65,9 @@ check "a host binary" '.origin.kind == "host"' "$MT_TMP/pidns.json"
 mt --no-engine --color=never "$ns_pid" >"$MT_TMP/pidns.txt"
 grep -q "^Entry       private-pid-namespace: " "$MT_TMP/pidns.txt" || fail "text lacks the private namespace"
 grep -q "container-init\|unwanted-image" "$MT_TMP/pidns.txt" && fail "text still speaks of a container"
+# The namespace's init ignores SIGTERM from outside it (no handler): kill it.
+kill -9 "$ns_pid"
+wait "$ushare" || true
 
 # A kernel thread: no executable, no container, exit 0.
 kt=$(ps -eo pid=,ppid= | awk '$2 == 2 { print $1; exit }')
