@@ -123,18 +123,25 @@ ORIGIN = obj({
     "in_writable_layer": BOOL, "inode_match": BOOL, "unlinked": BOOL, "whiteout_hidden": BOOL,
     "image_layer": NINT, "image_layer_path": NS,
     "mount": nullable(obj({"point": NS, "fstype": NS, "source": NS})), "detail": NS})
+NS_NAMES = enum("pid", "mnt", "net", "cgroup", "user")
 ENTRY = obj({"kind": enum("unknown", "host-process", "container-init", "init-tree",
-                          "runtime-exec", "setns", "docker-exec"),
-             "init_pid": NINT, "outside_pid": NINT, "exec_id": NS, "detail": NS})
+                          "runtime-exec", "setns", "docker-exec", "private-pid-namespace",
+                          "cgroup-only", "kernel-thread"),
+             "init_pid": NINT, "outside_pid": NINT, "exec_id": NS,
+             "namespaces": nullable(obj({"init_pid": INT, "shared": arr(NS_NAMES),
+                                         "different": arr(NS_NAMES)}, b64=False)),
+             "detail": NS})
 VERDICT = obj({"classification": enum("unknown", "host-process", "unwanted-image",
-                                      "introduced-process", "image-content"),
+                                      "introduced-process", "image-content",
+                                      "moved-into-container-cgroup"),
                "summary": NS, "signals": arr(obj({"id": S, "detail": S}))})
 ENGINE = obj({"enabled": BOOL, "endpoint": NS, "reachable": BOOL, "api_version": NS,
               "engine_version": NS, "requests": INT})
 WARNING = obj({"code": enum(*ERRS), "pid": NINT, "subject": S, "message": S})
 TRACE = obj({
     "schema": {"const": "minertrace/1"}, "evidence": EVIDENCE,
-    "target": obj({"pid": INT, "status": enum("traced", "not-found", "vanished", "unreadable")}),
+    "target": obj({"pid": INT, "thread": NINT,
+                   "status": enum("traced", "not-found", "vanished", "unreadable")}),
     "chain_end": enum("root", "parent-vanished", "pid-recycled", "loop", "depth-limit",
                       "unreadable"),
     "chain": arr(PROCESS), "containers": arr(CONTAINER), "origin": ORIGIN, "entry": ENTRY,

@@ -26,12 +26,119 @@ static bool is_ns_init(const struct mt_process *p)
 	return p->n_nspid > 1 && p->nspid[p->n_nspid - 1] == 1;
 }
 
-/* The PID namespace the target lives in, when it is not the reader's. */
+/* The PID namespace of the target's container, when it is not the reader's:
+ * a private PID namespace without a container is no container's. */
 static uint64_t target_pidns(const struct mt_trace *t)
 {
 	const struct mt_process *target = &t->chain[0];
 
-	return target->n_nspid > 1 ? target->ns_pid : 0;
+	return target->n_nspid > 1 && target->container_index >= 0 ? target->ns_pid : 0;
+}
+
+static const struct {
+	unsigned bit;
+	const char *name;
+} ns_table[] = {
+    {MT_NS_PID, "pid"},       {MT_NS_MNT, "mnt"},   {MT_NS_NET, "net"},
+    {MT_NS_CGROUP, "cgroup"}, {MT_NS_USER, "user"},
+};
+
+/* The inode of one MT_NS_* namespace of p; 0 when unknown. */
+static uint64_t ns_inode(const struct mt_process *p, unsigned bit)
+{
+	switch (bit) {
+	case MT_NS_PID:
+		return p->ns_pid;
+	case MT_NS_MNT:
+		return p->ns_mnt;
+	case MT_NS_NET:
+		return p->ns_net;
+	case MT_NS_CGROUP:
+		return p->ns_cgroup;
+	default:
+		return p->ns_user;
+	}
+}
+
+void mti_compare_namespaces(const struct mt_process *target, const struct mt_process *init,
+                            struct mt_ns_compare *out)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	out->init_pid = init->pid;
+	for (i = 0; i < MTI_ARRAY_LEN(ns_table); i++) {
+		uint64_t a = ns_inode(target, ns_table[i].bit), b = ns_inode(init, ns_table[i].bit);
+
+		if (!a || !b)
+			continue;
+		if (a == b)
+			out->shared |= ns_table[i].bit;
+		else
+			out->differ |= ns_table[i].bit;
+	}
+}
+
+const char *mti_ns_names(unsigned mask, char *buf, size_t len)
+{
+	size_t i, used = 0;
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	for (i = 0; i < MTI_ARRAY_LEN(ns_table); i++) {
+		int n;
+
+		if (!(mask & ns_table[i].bit))
+			continue;
+		n = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", ns_table[i].name);
+		if (n < 0 || (size_t)n >= len - used)
+			break;
+		used += (size_t)n;
+	}
+	return buf;
+}
+
+bool mti_cgroup_only(const struct mt_trace *t)
+{
+	const struct mt_process *target;
+	const struct mt_ns_compare *ns = &t->entry.ns;
+
+	if (!t->chain_len)
+		return false;
+	target = &t->chain[0];
+	if (target->container_index < 0 || !ns->init_pid || ns->init_pid == target->pid)
+		return false;
+	/* It does not see the container's files, and its PID namespace is not
+	 * the container's own (the host's, shared by a --pid=host container,
+	 * does not count). */
+	return (ns->differ & MT_NS_MNT) && !((ns->shared & MT_NS_PID) && target->n_nspid > 1);
+}
+
+/* The init of the target's private PID namespace in the chain, or NULL. */
+static const struct mt_process *private_ns_init(const struct mt_trace *t)
+{
+	size_t i;
+
+	for (i = 0; t->chain[0].ns_pid && i < t->chain_len; i++)
+		if (t->chain[i].ns_pid == t->chain[0].ns_pid && is_ns_init(&t->chain[i]))
+			return &t->chain[i];
+	return NULL;
+}
+
+/* True when the target is in a private PID namespace that leads to no
+ * container: on a live host no container init leads it (the trace searched
+ * /proc), or its init is in the chain and in no container either. */
+static bool private_pidns(const struct mt_trace *t)
+{
+	const struct mt_process *target = &t->chain[0];
+	const struct mt_process *init;
+
+	if (target->container_index >= 0 || target->n_nspid < 2 || target->kernel_thread ||
+	    (target->cgroup.scope != MT_SCOPE_HOST && target->cgroup.scope != MT_SCOPE_RUNTIME))
+		return false;
+	init = private_ns_init(t);
+	return (init && init->container_index < 0) || t->evidence.live;
 }
 
 static const struct mt_engine_container *engine_of(const struct mt_trace *t, int index)
@@ -56,7 +163,7 @@ bool mti_in_target_container(const struct mt_trace *t, size_t i)
 	uint64_t ns = target_pidns(t);
 
 	if (i == 0)
-		return tc >= 0 || ns != 0;
+		return (tc >= 0 && !mti_cgroup_only(t)) || ns != 0;
 	if (tc >= 0 && p->container_index == tc)
 		return true;
 	return ns != 0 && p->ns_pid == ns;
@@ -65,11 +172,14 @@ bool mti_in_target_container(const struct mt_trace *t, size_t i)
 void mti_classify_roles(struct mt_trace *t)
 {
 	uint64_t ns = t->chain_len ? target_pidns(t) : 0;
+	uint64_t private_ns = t->chain_len && private_pidns(t) ? t->chain[0].ns_pid : 0;
 	size_t i;
 
 	for (i = 0; i < t->chain_len; i++) {
 		struct mt_process *p = &t->chain[i];
 		bool same_ns = ns && p->ns_pid == ns;
+		/* a private PID namespace that no container leads is the host's */
+		bool host_ns = private_ns && p->ns_pid == private_ns && p->container_index < 0;
 		bool shim = mti_is_runtime_shim_name(p->comm) ||
 		            (p->exe.path && mti_is_runtime_shim_name(basename_of(p->exe.path)));
 
@@ -78,7 +188,8 @@ void mti_classify_roles(struct mt_trace *t)
 		else if ((is_ns_init(p) && (same_ns || p->container_index >= 0)) ||
 		         engine_init(t, p))
 			p->role = MT_ROLE_CONTAINER_INIT;
-		else if (same_ns || (!shim && (p->container_index >= 0 || p->n_nspid > 1)))
+		else if (!host_ns &&
+		         (same_ns || (!shim && (p->container_index >= 0 || p->n_nspid > 1))))
 			p->role = MT_ROLE_CONTAINER_PROCESS;
 		else if (shim)
 			p->role = MT_ROLE_RUNTIME_SHIM;
@@ -124,6 +235,78 @@ static void match_exec(struct mt_trace *t, size_t inside_len)
 	}
 }
 
+/* The entry of a target in no container: the host, a private PID
+ * namespace, or cannot be told. */
+static enum mt_err host_entry(struct mt_trace *t)
+{
+	struct mt_entry *en = &t->entry;
+	const struct mt_process *target = &t->chain[0];
+	const struct mt_process *init;
+	const char *cg = target->cgroup.path ? target->cgroup.path : "?";
+	pid_t inner = target->n_nspid ? target->nspid[target->n_nspid - 1] : 0;
+
+	if (target->cgroup.scope == MT_SCOPE_NAMESPACE_ROOT ||
+	    target->cgroup.scope == MT_SCOPE_OUTSIDE_NAMESPACE) {
+		en->detail =
+		    mti_asprintf("its cgroup path is \"%s\", relative to a private cgroup "
+		                 "namespace that minertrace itself runs in (or the root "
+		                 "cgroup): from here it cannot be told whether the process "
+		                 "is in a container; run minertrace in the host's "
+		                 "namespaces",
+		                 cg);
+	} else if (target->cgroup.scope == MT_SCOPE_UNKNOWN) {
+		en->detail = mti_asprintf("its cgroup could not be read and it %s",
+		                          target->n_nspid > 1 ? "is in a private PID namespace"
+		                                              : "shares our PID namespace");
+	} else if (private_pidns(t)) {
+		init = private_ns_init(t);
+		en->kind = MT_ENTRY_PRIVATE_PIDNS;
+		if (init)
+			en->detail = mti_asprintf(
+			    "a host process in a private PID namespace (PID %d in it, whose init "
+			    "is "
+			    "%s, PID %d), in no container: cgroup %s is a host cgroup; started "
+			    "with "
+			    "unshare or a sandbox, not by a container runtime",
+			    (int)inner, init->comm ? init->comm : "?", (int)init->pid, cg);
+		else
+			en->detail = mti_asprintf(
+			    "a host process in a private PID namespace (PID %d in it), in no "
+			    "container: cgroup %s is a host cgroup and no container's init leads "
+			    "that namespace; started with unshare or a sandbox, not by a container "
+			    "runtime",
+			    (int)inner, cg);
+	} else if (target->n_nspid > 1) {
+		en->detail = mti_asprintf("it is in a private PID namespace (PID %d in it) and "
+		                          "cgroup %s, but the namespace's init is not in the chain "
+		                          "and a captured tree cannot be searched for it: whether "
+		                          "a container leads it cannot be told",
+		                          (int)inner, cg);
+	} else {
+		en->kind = MT_ENTRY_HOST;
+		en->detail = mti_asprintf("a host process: cgroup %s, host PID namespace", cg);
+	}
+	return en->detail ? MT_OK : MT_ERR_NOMEM;
+}
+
+/* The entry of a target in its container's cgroup but not in its
+ * namespaces. */
+static enum mt_err cgroup_only_entry(struct mt_trace *t)
+{
+	struct mt_entry *en = &t->entry;
+	char differ[64], shared[64];
+
+	en->kind = MT_ENTRY_CGROUP_ONLY;
+	mti_ns_names(en->ns.differ, differ, sizeof(differ));
+	mti_ns_names(en->ns.shared, shared, sizeof(shared));
+	en->detail =
+	    mti_asprintf("in the container's cgroup but not in its namespaces: moved "
+	                 "there from the host (its %s namespaces differ from those of "
+	                 "the container's init, PID %d%s%s)",
+	                 differ, (int)en->ns.init_pid, *shared ? "; shared: " : "", shared);
+	return en->detail ? MT_OK : MT_ERR_NOMEM;
+}
+
 enum mt_err mti_classify_entry(struct mt_trace *t)
 {
 	struct mt_entry *en = &t->entry;
@@ -144,25 +327,16 @@ enum mt_err mti_classify_entry(struct mt_trace *t)
 	}
 	target = &t->chain[0];
 	tc = target->container_index;
-	if (tc < 0 && !target_pidns(t)) {
-		if (target->cgroup.scope == MT_SCOPE_NAMESPACE_ROOT ||
-		    target->cgroup.scope == MT_SCOPE_OUTSIDE_NAMESPACE) {
-			en->detail = mti_asprintf(
-			    "its cgroup path is \"%s\", relative to a private cgroup namespace "
-			    "that minertrace itself runs in (or the root cgroup): from here it "
-			    "cannot be told whether the process is in a container; run "
-			    "minertrace in the host's namespaces",
-			    target->cgroup.path ? target->cgroup.path : "?");
-		} else if (target->cgroup.scope == MT_SCOPE_UNKNOWN) {
-			en->detail = mti_asprintf("its cgroup could not be read and it shares our "
-			                          "PID namespace");
-		} else {
-			en->kind = MT_ENTRY_HOST;
-			en->detail = mti_asprintf("a host process: cgroup %s, host PID namespace",
-			                          target->cgroup.path ? target->cgroup.path : "?");
-		}
+	if (target->kernel_thread) {
+		en->kind = MT_ENTRY_KERNEL_THREAD;
+		en->detail = mti_asprintf("a kernel thread: it has no executable and runs in "
+		                          "no container");
 		return en->detail ? MT_OK : MT_ERR_NOMEM;
 	}
+	if (tc < 0)
+		return host_entry(t);
+	if (mti_cgroup_only(t))
+		return cgroup_only_entry(t);
 	for (i = 0; i < t->chain_len && mti_in_target_container(t, i); i++) {
 		const struct mt_process *p = &t->chain[i];
 
@@ -206,8 +380,12 @@ enum mt_err mti_classify_entry(struct mt_trace *t)
 
 		if (!target_pidns(t) && !engine_of(t, tc)) {
 			en->detail = mti_asprintf(
-			    "the container shares the host PID namespace: without the engine "
-			    "its init and an exec session look alike (parent: %s, PID %d)",
+			    "it is in the host PID namespace and the container's init is not known "
+			    "(no engine): either the container shares the host PID namespace, "
+			    "where "
+			    "its init and an exec session look alike, or it was moved into the "
+			    "container's cgroup from the host; its namespaces cannot be compared "
+			    "with the init's (parent: %s, PID %d)",
 			    outside->comm ? outside->comm : "?", (int)outside->pid);
 		} else if (outside->role == MT_ROLE_RUNTIME_SHIM) {
 			en->kind = MT_ENTRY_RUNTIME_EXEC;
@@ -230,6 +408,17 @@ enum mt_err mti_classify_entry(struct mt_trace *t)
 		                          mt_chain_end_name(t->chain_end));
 	}
 	free(words);
+	if (en->detail && en->ns.differ) {
+		/* Some namespaces only: say which it kept from outside. */
+		char names[64], *more;
+
+		more = mti_asprintf(
+		    "%s; not in the %s namespace%s of the container's init (PID %d)", en->detail,
+		    mti_ns_names(en->ns.differ, names, sizeof(names)),
+		    en->ns.differ & (en->ns.differ - 1) ? "s" : "", (int)en->ns.init_pid);
+		free(en->detail);
+		en->detail = more;
+	}
 	return en->detail ? MT_OK : MT_ERR_NOMEM;
 }
 
@@ -243,12 +432,19 @@ static enum mt_err collect_signals(struct mt_trace *t)
 {
 	const struct mt_process *target = &t->chain[0];
 	const struct mt_exe *exe = &target->exe;
-	const struct mt_engine_container *ec = engine_of(t, target->container_index);
+	bool moved = t->entry.kind == MT_ENTRY_CGROUP_ONLY;
+	/* The container's own facts say nothing of a process moved into its cgroup. */
+	const struct mt_engine_container *ec = moved ? NULL : engine_of(t, target->container_index);
 	struct mt_verdict *v = &t->verdict;
 	enum mt_err err = MT_OK;
 	size_t i;
 
-	if (exe->deleted && !exe->memfd)
+	if (moved)
+		err = mti_add_signal(v, "cgroup-only",
+		                     "in a container's cgroup but not in its namespaces: a host "
+		                     "process moved there, where the container is billed for its "
+		                     "CPU and it hides among the container's processes");
+	if (!err && exe->deleted && !exe->memfd)
 		err = mti_add_signal(v, "exe-deleted",
 		                     "its executable %s was deleted after it "
 		                     "started",
@@ -273,7 +469,8 @@ static enum mt_err collect_signals(struct mt_trace *t)
 	if (!err && (t->entry.kind == MT_ENTRY_RUNTIME_EXEC ||
 	             t->entry.kind == MT_ENTRY_DOCKER_EXEC || t->entry.kind == MT_ENTRY_SETNS))
 		err = mti_add_signal(v, "entered-from-outside", "%s", t->entry.detail);
-	if (!err && target->have_ids && target->uid[0] == 0 && target->container_index >= 0)
+	if (!err && target->have_ids && target->uid[0] == 0 && target->container_index >= 0 &&
+	    !moved)
 		err = mti_add_signal(v, "root-in-container", "runs as root inside the container");
 	if (!err && ec && ec->privileged)
 		err = mti_add_signal(v, "privileged",
@@ -316,7 +513,11 @@ static enum mt_classification decide(const struct mt_trace *t)
 
 	switch (t->entry.kind) {
 	case MT_ENTRY_HOST:
+	case MT_ENTRY_PRIVATE_PIDNS:
+	case MT_ENTRY_KERNEL_THREAD:
 		return MT_CLASS_HOST_PROCESS;
+	case MT_ENTRY_CGROUP_ONLY:
+		return MT_CLASS_MOVED_INTO_CGROUP;
 	case MT_ENTRY_RUNTIME_EXEC:
 	case MT_ENTRY_DOCKER_EXEC:
 	case MT_ENTRY_SETNS:
@@ -344,6 +545,9 @@ static const char *class_words(enum mt_classification c)
 		return "the image itself runs it: an unwanted image";
 	case MT_CLASS_INTRODUCED:
 		return "a process introduced into the container";
+	case MT_CLASS_MOVED_INTO_CGROUP:
+		return "a host process moved into a container's cgroup: suspicious in itself, it "
+		       "hides among the container's processes";
 	case MT_CLASS_IMAGE_PROCESS:
 		return "the image ships this binary and its own processes started it: the image "
 		       "itself is unwanted or was tampered with before it was pulled";
@@ -380,16 +584,24 @@ enum mt_err mti_classify_verdict(struct mt_trace *t)
 	mti_buf_init(&b);
 	err =
 	    mti_buf_printf(&b, "PID %d (%s) ", (int)target->pid, target->comm ? target->comm : "?");
+	if (!err && t->entry.kind == MT_ENTRY_KERNEL_THREAD) {
+		err = mti_buf_puts(&b, "is a kernel thread of the host: it has no executable and "
+		                       "runs in no container.");
+		goto done;
+	}
 	if (!err && c) {
-		err = mti_buf_printf(&b, "runs in %s container %s", mt_runtime_name(c->runtime),
-		                     mt_short_id(c->id, shortid, sizeof(shortid)));
+		err = mti_buf_printf(
+		    &b, "%s %s container %s",
+		    t->entry.kind == MT_ENTRY_CGROUP_ONLY ? "is in the cgroup of" : "runs in",
+		    mt_runtime_name(c->runtime), mt_short_id(c->id, shortid, sizeof(shortid)));
 		if (!err && c->engine && c->engine->name)
 			err = mti_buf_printf(&b, " (%s%s%s)", c->engine->name,
 			                     c->engine->image_ref ? ", image " : "",
 			                     c->engine->image_ref ? c->engine->image_ref : "");
 		if (!err && c->pod_uid)
 			err = mti_buf_printf(&b, " of Kubernetes pod %s", c->pod_uid);
-	} else if (!err && t->entry.kind == MT_ENTRY_HOST) {
+	} else if (!err &&
+	           (t->entry.kind == MT_ENTRY_HOST || t->entry.kind == MT_ENTRY_PRIVATE_PIDNS)) {
 		err = mti_buf_puts(&b, "runs on the host");
 	} else if (!err) {
 		err = mti_buf_puts(&b, "could not be placed in a container");
@@ -408,8 +620,12 @@ enum mt_err mti_classify_verdict(struct mt_trace *t)
 		err = mti_buf_puts(&b, " and was deleted after start");
 	if (!err && t->entry.kind != MT_ENTRY_UNKNOWN && t->entry.kind != MT_ENTRY_HOST)
 		err = mti_buf_printf(&b, "; %s", t->entry.detail);
+	if (!err && t->thread_id)
+		err = mti_buf_printf(&b, "; PID %d, the PID given, is one of its threads",
+		                     (int)t->thread_id);
 	if (!err)
 		err = mti_buf_printf(&b, ": %s.", class_words(v->classification));
+done:
 	if (err) {
 		mti_buf_free(&b);
 		return err;

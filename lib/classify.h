@@ -13,7 +13,18 @@ void mti_classify_roles(struct mt_trace *t);
  * namespace). */
 bool mti_in_target_container(const struct mt_trace *t, size_t i);
 
-/* Decides t->entry (needs roles and, when asked, engine facts). */
+/* Compares the namespaces of target and init into *out (init_pid set). */
+void mti_compare_namespaces(const struct mt_process *target, const struct mt_process *init,
+                            struct mt_ns_compare *out);
+
+/* True when the target is in its container's cgroup but not in the
+ * container's namespaces (t->entry.ns): a host process moved there. */
+bool mti_cgroup_only(const struct mt_trace *t);
+
+/* Writes the names of the MT_NS_* bits in mask, as "pid, mnt", into buf. */
+const char *mti_ns_names(unsigned mask, char *buf, size_t len);
+
+/* Decides t->entry (needs roles, t->entry.ns and, when asked, engine facts). */
 enum mt_err mti_classify_entry(struct mt_trace *t);
 
 /* Decides t->verdict from entry, origin and engine facts. */

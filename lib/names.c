@@ -74,14 +74,17 @@ NAME_FN(mt_origin_name, enum mt_origin_kind, [MT_ORIGIN_UNKNOWN] = "unknown",
         [MT_ORIGIN_WRITABLE_LAYER] = "writable-layer", [MT_ORIGIN_IMAGE_LAYER] = "image-layer",
         [MT_ORIGIN_MOUNT] = "mount", [MT_ORIGIN_MEMFD] = "memfd", [MT_ORIGIN_HOST] = "host")
 
-NAME_FN(mt_entry_name, enum mt_entry_kind, [MT_ENTRY_UNKNOWN] = "unknown",
-        [MT_ENTRY_HOST] = "host-process", [MT_ENTRY_CONTAINER_INIT] = "container-init",
-        [MT_ENTRY_INIT_TREE] = "init-tree", [MT_ENTRY_RUNTIME_EXEC] = "runtime-exec",
-        [MT_ENTRY_SETNS] = "setns", [MT_ENTRY_DOCKER_EXEC] = "docker-exec")
+NAME_FN(mt_entry_name,
+        enum mt_entry_kind, [MT_ENTRY_UNKNOWN] = "unknown", [MT_ENTRY_HOST] = "host-process",
+        [MT_ENTRY_CONTAINER_INIT] = "container-init", [MT_ENTRY_INIT_TREE] = "init-tree",
+        [MT_ENTRY_RUNTIME_EXEC] = "runtime-exec", [MT_ENTRY_SETNS] = "setns",
+        [MT_ENTRY_DOCKER_EXEC] = "docker-exec", [MT_ENTRY_PRIVATE_PIDNS] = "private-pid-namespace",
+        [MT_ENTRY_CGROUP_ONLY] = "cgroup-only", [MT_ENTRY_KERNEL_THREAD] = "kernel-thread")
 
 NAME_FN(mt_class_name, enum mt_classification, [MT_CLASS_UNKNOWN] = "unknown",
         [MT_CLASS_HOST_PROCESS] = "host-process", [MT_CLASS_UNWANTED_IMAGE] = "unwanted-image",
-        [MT_CLASS_INTRODUCED] = "introduced-process", [MT_CLASS_IMAGE_PROCESS] = "image-content")
+        [MT_CLASS_INTRODUCED] = "introduced-process", [MT_CLASS_IMAGE_PROCESS] = "image-content",
+        [MT_CLASS_MOVED_INTO_CGROUP] = "moved-into-container-cgroup")
 
 NAME_FN(mt_chain_end_name,
         enum mt_chain_end, [MT_CHAIN_ROOT] = "root", [MT_CHAIN_PARENT_VANISHED] = "parent-vanished",

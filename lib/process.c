@@ -149,6 +149,7 @@ enum mt_err mti_process_read(struct mt_session *s, struct mt_trace *t, pid_t pid
 		}
 		if (status.have_gid)
 			memcpy(p->gid, status.gid, sizeof(p->gid));
+		p->tgid = status.tgid;
 		memcpy(p->nspid, status.nspid, sizeof(p->nspid));
 		p->n_nspid = status.n_nspid;
 		if (status.threads)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "classify.h"
 #include "escape.h"
 #include "util.h"
 
@@ -637,6 +638,36 @@ static void add_origin(struct mti_json *j, cJSON *root, const struct mt_trace *t
 	mti_json_add_bytes(j, x, "detail", o->detail);
 }
 
+/* entry.namespaces: {init_pid, shared, different}, or null when not compared. */
+static void add_ns_compare(struct mti_json *j, cJSON *o, const struct mt_ns_compare *ns)
+{
+	static const unsigned bits[] = {MT_NS_PID, MT_NS_MNT, MT_NS_NET, MT_NS_CGROUP, MT_NS_USER};
+	cJSON *x, *shared, *differ;
+	size_t i;
+
+	if (!ns->init_pid) {
+		add_null(j, o, "namespaces");
+		return;
+	}
+	x = add_object(j, o, "namespaces");
+	mti_json_add_number(j, x, "init_pid", ns->init_pid);
+	shared = add_array(j, x, "shared");
+	differ = add_array(j, x, "different");
+	for (i = 0; i < MTI_ARRAY_LEN(bits) && !j->err; i++) {
+		char name[16];
+		cJSON *arr = ns->shared & bits[i] ? shared : ns->differ & bits[i] ? differ : NULL;
+		cJSON *n;
+
+		if (!arr)
+			continue;
+		n = cJSON_CreateString(mti_ns_names(bits[i], name, sizeof(name)));
+		if (!n || !cJSON_AddItemToArray(arr, n)) {
+			cJSON_Delete(n);
+			j->err = MT_ERR_NOMEM;
+		}
+	}
+}
+
 static void add_entry_verdict(struct mti_json *j, cJSON *root, const struct mt_trace *t)
 {
 	const struct mt_entry *en = &t->entry;
@@ -658,6 +689,7 @@ static void add_entry_verdict(struct mti_json *j, cJSON *root, const struct mt_t
 		add_null(j, x, "outside_pid");
 	mti_json_add_bytes(j, x, "exec_id",
 	                   ec && en->exec_index >= 0 ? ec->execs[en->exec_index].id : NULL);
+	add_ns_compare(j, x, &en->ns);
 	mti_json_add_bytes(j, x, "detail", en->detail);
 
 	v = add_object(j, root, "verdict");
@@ -685,6 +717,10 @@ cJSON *mti_json_trace(const struct mt_trace *t)
 	x = add_object(&j, root, "target");
 	mti_json_add_number(&j, x, "pid", t->target_pid);
 	mti_json_add_bytes(&j, x, "status", mt_status_name(t->status));
+	if (t->thread_id)
+		mti_json_add_number(&j, x, "thread", t->thread_id);
+	else
+		add_null(&j, x, "thread");
 	mti_json_add_bytes(&j, root, "chain_end", mt_chain_end_name(t->chain_end));
 	arr = add_array(&j, root, "chain");
 	for (i = 0; i < t->chain_len; i++)

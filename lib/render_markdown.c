@@ -438,7 +438,8 @@ static void render_containment(struct mctx *m, const struct mt_trace *t)
 	size_t i;
 
 	m_raw(m, "\n### Suggested containment (not executed)\n\n");
-	if (!c) {
+	/* A host process moved into a container's cgroup did not come from it. */
+	if (!c || t->entry.kind == MT_ENTRY_CGROUP_ONLY) {
 		m_fmt(m,
 		      "1. Preserve evidence (`minertrace --collect DIR %d`), then stop the "
 		      "process: `kill -STOP %d`, and find how it was started on the host.\n",
@@ -524,6 +525,13 @@ enum mt_err mt_render_markdown(const struct mt_trace *t, const struct mt_render_
 	m_fmt(&m, "**Summary** (%s): ", mt_class_name(t->verdict.classification));
 	m_esc(&m, t->verdict.summary);
 	m_raw(&m, "\n");
+	if (t->thread_id)
+		m_fmt(
+		    &m,
+		    "\nPID %d, the PID given, is a thread of process %d: the process is traced.\n",
+		    (int)t->thread_id, (int)t->target_pid);
+	if (mti_state_words(t->chain[0].state))
+		m_fmt(&m, "\nState: %s.\n", mti_state_words(t->chain[0].state));
 	if (t->status == MT_TRACE_VANISHED)
 		m_raw(&m, "\n**The target exited or its PID was reused during the trace.**\n");
 	render_chain(&m, t);

@@ -314,9 +314,9 @@ static void process_line(struct tctx *c, const struct mt_trace *t, size_t i)
 	t_raw(c, role_words(p->role));
 	t_color(c, C_RESET);
 	t_pad(c, COL_ARGS);
-	if (p->vanished) {
+	if (p->vanished || p->state == 'Z') {
 		t_color(c, C_YELLOW);
-		t_raw(c, "[exited] ");
+		t_raw(c, p->vanished ? "[exited] " : "[zombie] ");
 		t_color(c, C_RESET);
 	}
 	if (p->kernel_thread) {
@@ -570,7 +570,21 @@ static void render_target(struct tctx *c, const struct mt_trace *t)
 {
 	const struct mt_process *p = &t->chain[0];
 	const struct mt_exe *e = &p->exe;
+	const char *state = mti_state_words(p->state);
 
+	if (t->thread_id) {
+		t_label(c, "Thread");
+		t_fmt(c, "PID %d, the PID given, is a thread of process %d: the process is traced",
+		      (int)t->thread_id, (int)t->target_pid);
+		t_endl(c);
+	}
+	if (state) {
+		t_label(c, "State");
+		t_color(c, C_YELLOW);
+		t_raw(c, state);
+		t_color(c, C_RESET);
+		t_endl(c);
+	}
 	t_label(c, "Executable");
 	if (!e->readable) {
 		t_raw(c, p->kernel_thread ? "none (kernel thread)" : "unreadable");
@@ -735,7 +749,10 @@ enum mt_err mt_render_text(const struct mt_trace *t, const struct mt_render_opti
 	t_color(&c, C_BOLD);
 	t_fmt(&c, "minertrace %s", MT_VERSION);
 	t_color(&c, C_RESET);
-	t_fmt(&c, " \xc2\xb7 PID %d \xc2\xb7 %s \xc2\xb7 ", (int)t->target_pid,
+	t_fmt(&c, " \xc2\xb7 PID %d", (int)t->target_pid);
+	if (t->thread_id)
+		t_fmt(&c, " (thread %d given)", (int)t->thread_id);
+	t_fmt(&c, " \xc2\xb7 %s \xc2\xb7 ",
 	      mti_format_utc_ms(t->evidence.collected_at_ms, when, sizeof(when)));
 	t_raw(&c, "host ");
 	t_esc(&c, t->evidence.hostname ? t->evidence.hostname : "?");

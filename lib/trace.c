@@ -149,6 +149,18 @@ static enum mt_err walk_chain(struct mt_session *s, struct mt_trace *t, pid_t pi
 				close(exe_fd);
 			break;
 		}
+		if (!child && !t->thread_id && p.tgid > 0 && p.tgid != cur) {
+			/* A thread, not its group's leader: the process is traced. */
+			t->thread_id = cur;
+			t->target_pid = p.tgid;
+			cur = p.tgid;
+			check_start = false;
+			mti_process_clear(&p);
+			close(fd);
+			if (exe_fd >= 0)
+				close(exe_fd);
+			continue;
+		}
 		if (child && p.start_ticks > child->start_ticks) {
 			t->chain_end = MT_CHAIN_PID_RECYCLED;
 			mti_warn(t, MT_ERR_VANISHED, cur, "chain",
@@ -456,6 +468,52 @@ static void collect_hashes(struct mt_trace *t, struct mti_hash_batch *hashes)
 	}
 }
 
+/* Compares the target's namespaces with those of its container's init:
+ * the engine's init PID or the chain's; the engine's is read through
+ * /proc when it is not in the chain. */
+static enum mt_err compare_namespaces(struct mt_session *s, struct mt_trace *t)
+{
+	const struct mti_process_want want = {.namespaces = true};
+	const struct mt_process *target = &t->chain[0], *init = NULL;
+	const struct mt_engine_container *ec;
+	struct mt_process read;
+	pid_t init_pid = 0;
+	enum mt_err err;
+	size_t i;
+
+	if (target->container_index < 0)
+		return MT_OK;
+	ec = t->containers[target->container_index].engine;
+	if (ec && ec->init_pid > 0)
+		init_pid = ec->init_pid;
+	for (i = 0; i < t->chain_len && !init; i++) {
+		const struct mt_process *p = &t->chain[i];
+
+		if (init_pid ? p->pid == init_pid
+		             : p->container_index == target->container_index && p->n_nspid > 1 &&
+		                   p->nspid[p->n_nspid - 1] == 1)
+			init = p;
+	}
+	if (init) {
+		mti_compare_namespaces(target, init, &t->entry.ns);
+		return MT_OK;
+	}
+	if (!init_pid)
+		return MT_OK;
+	err = mti_process_read(s, t, init_pid, &want, &read, NULL, NULL);
+	if (err == MT_ERR_NOMEM)
+		return err;
+	if (err || read.vanished)
+		mti_warn(t, err ? err : MT_ERR_VANISHED, init_pid, "namespaces",
+		         "cannot read the namespaces of the container's init, PID %d: %s",
+		         (int)init_pid, mt_strerror(err ? err : MT_ERR_VANISHED));
+	else
+		mti_compare_namespaces(target, &read, &t->entry.ns);
+	if (!err)
+		mti_process_clear(&read);
+	return MT_OK;
+}
+
 static enum mt_err trace_run(struct mt_session *s, pid_t pid, bool check_start,
                              unsigned long long start_ticks, struct mt_trace **out)
 {
@@ -484,6 +542,12 @@ static enum mt_err trace_run(struct mt_session *s, pid_t pid, bool check_start,
 		                 &unhashed, &job);
 	if (err || !t->chain_len)
 		goto out;
+	if (t->thread_id)
+		mti_warn(t, MT_OK, t->thread_id, "thread",
+		         "PID %d is a thread of process %d (%s), not a process: the process is "
+		         "traced",
+		         (int)t->thread_id, (int)t->target_pid,
+		         t->chain[0].comm ? t->chain[0].comm : "?");
 	if (unhashed)
 		mti_warn(
 		    t, MT_OK, 0, "exe",
@@ -516,6 +580,8 @@ static enum mt_err trace_run(struct mt_session *s, pid_t pid, bool check_start,
 	for (i = 0; !err && !s->opts.no_engine && i < t->n_containers; i++)
 		err = mti_engine_describe(s, t, &t->containers[i],
 		                          i == 0 ? t->chain[0].exe.path : NULL);
+	if (!err)
+		err = compare_namespaces(s, t);
 	if (err)
 		goto out;
 	mti_classify_roles(t);

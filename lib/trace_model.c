@@ -325,3 +325,22 @@ void mt_trace_free(struct mt_trace *t)
 	mti_warnings_free(t->warnings, t->n_warnings);
 	free(t);
 }
+
+const char *mti_state_words(char state)
+{
+	switch (state) {
+	case 'Z':
+		return "zombie (Z): the process has exited but its parent has not reaped it; "
+		       "what is left is its entry in the process table";
+	case 'T':
+		return "stopped (T): a signal (SIGSTOP, SIGTSTP) suspended it; it runs again on "
+		       "SIGCONT";
+	case 't':
+		return "stopped by a tracer (t): a debugger or strace holds it";
+	case 'X':
+	case 'x':
+		return "dead (X): the process is being removed";
+	default:
+		return NULL;
+	}
+}

@@ -43,6 +43,10 @@ enum mt_err mti_preload_copy(const struct mt_preload_report *src, struct mt_prel
  * host name means nothing (except root). */
 const char *mti_shown_user(const struct mt_process *p);
 
+/* What a process state (stat field 3) means when it is worth saying: a
+ * zombie, a stopped or traced process, a dead one; NULL otherwise. */
+const char *mti_state_words(char state);
+
 /* Appends a signal to the verdict. */
 enum mt_err mti_add_signal(struct mt_verdict *v, const char *id, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

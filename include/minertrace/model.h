@@ -123,6 +123,7 @@ struct mt_exe {
 struct mt_process {
 	pid_t pid;
 	pid_t ppid;
+	pid_t tgid;      /* thread group leader (status Tgid); 0 = unknown */
 	pid_t nspid[32]; /* NSpid: host first, innermost namespace last */
 	size_t n_nspid;
 	char *comm;
@@ -344,6 +345,24 @@ enum mt_entry_kind {
 	MT_ENTRY_RUNTIME_EXEC,   /* started by the runtime from outside: docker/kubectl exec */
 	MT_ENTRY_SETNS,          /* joined the namespaces from a host process: nsenter */
 	MT_ENTRY_DOCKER_EXEC,    /* confirmed by the engine: a docker exec session */
+	MT_ENTRY_PRIVATE_PIDNS,  /* a private PID namespace outside any container: unshare */
+	MT_ENTRY_CGROUP_ONLY,    /* in a container's cgroup, not its namespaces: moved there */
+	MT_ENTRY_KERNEL_THREAD,  /* a kernel thread: no executable, no container */
+};
+
+/* Bits of struct mt_ns_compare: the namespaces compared. */
+#define MT_NS_PID 0x1u
+#define MT_NS_MNT 0x2u
+#define MT_NS_NET 0x4u
+#define MT_NS_CGROUP 0x8u
+#define MT_NS_USER 0x10u
+
+/* The target's namespaces against those of its container's init. A namespace
+ * unknown on either side is in neither mask. */
+struct mt_ns_compare {
+	pid_t init_pid;  /* the init compared with; 0 = not compared */
+	unsigned shared; /* MT_NS_* the target shares with the init */
+	unsigned differ; /* MT_NS_* in which they differ */
 };
 
 struct mt_entry {
@@ -351,15 +370,17 @@ struct mt_entry {
 	int init_index;     /* chain index of the container init, -1 */
 	int boundary_index; /* first chain index outside the container, -1 */
 	int exec_index;     /* into the target container's engine execs, -1 */
+	struct mt_ns_compare ns;
 	char *detail;
 };
 
 enum mt_classification {
 	MT_CLASS_UNKNOWN = 0,
-	MT_CLASS_HOST_PROCESS,   /* not in a container at all */
-	MT_CLASS_UNWANTED_IMAGE, /* the image itself runs it as its init */
-	MT_CLASS_INTRODUCED,     /* a process introduced into a legitimate image */
-	MT_CLASS_IMAGE_PROCESS,  /* started by the image's own process tree from its own files */
+	MT_CLASS_HOST_PROCESS,      /* not in a container at all */
+	MT_CLASS_UNWANTED_IMAGE,    /* the image itself runs it as its init */
+	MT_CLASS_INTRODUCED,        /* a process introduced into a legitimate image */
+	MT_CLASS_IMAGE_PROCESS,     /* started by the image's own process tree from its own files */
+	MT_CLASS_MOVED_INTO_CGROUP, /* a host process moved into a container's cgroup */
 };
 
 struct mt_signal {
@@ -447,7 +468,8 @@ enum mt_chain_end {
 
 struct mt_trace {
 	struct mt_evidence evidence;
-	pid_t target_pid;
+	pid_t target_pid; /* the process traced: the leader when a thread was given */
+	pid_t thread_id;  /* the PID given, when it was a thread of target_pid; 0 */
 	enum mt_trace_status status;
 	struct mt_process *chain; /* chain[0] is the target, then its ancestors */
 	size_t chain_len;

@@ -239,6 +239,134 @@ START_TEST(scratch_paths)
 }
 END_TEST
 
+/* The entry kind, words of its detail and the verdict of a classified trace. */
+static void expect_entry(const struct mt_trace *t, enum mt_entry_kind kind, const char *words,
+                         enum mt_classification cls)
+{
+	ck_assert_int_eq(t->entry.kind, kind);
+	ck_assert_msg(strstr(t->entry.detail, words), "entry detail \"%s\" lacks \"%s\"",
+	              t->entry.detail, words);
+	ck_assert_int_eq(t->verdict.classification, cls);
+}
+
+/* A classified trace of xmrig, PID nsinner of a private PID namespace, in
+ * no container, under a host parent. */
+static struct mt_trace *private_ns_trace(pid_t nsinner, const char *parent)
+{
+	struct mt_trace *t = new_trace();
+
+	add(t, 1300, "xmrig", nsinner, -1);
+	add(t, 1290, parent, 0, -1);
+	classify(t);
+	return t;
+}
+
+/* A private PID namespace (unshare -fp) with host cgroups: no container. */
+START_TEST(private_pid_namespace_is_no_container)
+{
+	struct mt_trace *t = new_trace();
+	size_t i;
+
+	add(t, 1200, "xmrig", 2, -1);
+	add(t, 1190, "sh", 1, -1);
+	add(t, 1180, "unshare", 0, -1);
+	classify(t);
+	expect_entry(t, MT_ENTRY_PRIVATE_PIDNS,
+	             "private PID namespace (PID 2 in it, whose init is sh", MT_CLASS_HOST_PROCESS);
+	ck_assert(strstr(t->verdict.summary, "runs on the host"));
+	ck_assert(!strstr(t->verdict.summary, "entrypoint"));
+	for (i = 1; i < t->chain_len; i++)
+		ck_assert_int_eq(t->chain[i].role, MT_ROLE_HOST);
+	ck_assert(!mti_in_target_container(t, 0));
+	mt_trace_free(t);
+
+	/* the target is the namespace's init: not the container-init entry */
+	t = private_ns_trace(1, "unshare");
+	expect_entry(t, MT_ENTRY_PRIVATE_PIDNS, "PID 1 in it, whose init is xmrig",
+	             MT_CLASS_HOST_PROCESS);
+	mt_trace_free(t);
+
+	/* captured tree, init not in the chain: cannot be told */
+	t = private_ns_trace(7, "nsenter");
+	expect_entry(t, MT_ENTRY_UNKNOWN, "cannot be told", MT_CLASS_UNKNOWN);
+	mt_trace_free(t);
+}
+END_TEST
+
+/* A host process moved into the container's cgroup: its namespaces are
+ * the host's, not the init's. */
+START_TEST(cgroup_only_is_not_setns)
+{
+	struct mt_trace *t = new_trace();
+	struct mt_process init = {0};
+	char names[64];
+	size_t i;
+	bool saw = false;
+
+	add(t, 1500, "xmrig", 0, 0)->uid[0] = 0;
+	t->chain[0].have_ids = true;
+	t->chain[0].ns_mnt = 4026531840u;
+	t->chain[0].ns_net = 4026531992u;
+	add(t, 1490, "bash", 0, -1);
+	init.pid = 1450;
+	init.ns_pid = PIDNS;
+	init.ns_mnt = 4026532600u;
+	init.ns_net = 4026531992u;
+	mti_compare_namespaces(&t->chain[0], &init, &t->entry.ns);
+	ck_assert_int_eq(t->entry.ns.init_pid, 1450);
+	ck_assert_uint_eq(t->entry.ns.differ, MT_NS_PID | MT_NS_MNT);
+	ck_assert_uint_eq(t->entry.ns.shared, MT_NS_NET);
+	ck_assert_str_eq(mti_ns_names(t->entry.ns.differ, names, sizeof(names)), "pid, mnt");
+	t->containers[0].engine = calloc(1, sizeof(struct mt_engine_container));
+	t->containers[0].engine->init_pid = 1450;
+	t->containers[0].engine->privileged = true;
+	t->containers[0].engine->target_change = -1;
+	classify(t);
+	ck_assert(mti_cgroup_only(t));
+	expect_entry(t, MT_ENTRY_CGROUP_ONLY,
+	             "not in its namespaces: moved there from the host (its pid, mnt namespaces "
+	             "differ from those of the container's init, PID 1450; shared: net)",
+	             MT_CLASS_MOVED_INTO_CGROUP);
+	ck_assert(strstr(t->verdict.summary, "is in the cgroup of docker container"));
+	ck_assert(!mti_in_target_container(t, 0));
+	for (i = 0; i < t->verdict.n_signals; i++) {
+		saw |= strcmp(t->verdict.signals[i].id, "cgroup-only") == 0;
+		ck_assert_str_ne(t->verdict.signals[i].id, "root-in-container");
+		ck_assert_str_ne(t->verdict.signals[i].id, "privileged");
+		ck_assert_str_ne(t->verdict.signals[i].id, "entered-from-outside");
+	}
+	ck_assert(saw);
+
+	/* nsenter into the PID namespace only (mount namespace kept): setns */
+	t->chain[0].nspid[1] = 40;
+	t->chain[0].n_nspid = 2;
+	t->chain[0].ns_pid = PIDNS;
+	mti_compare_namespaces(&t->chain[0], &init, &t->entry.ns);
+	classify(t);
+	ck_assert(!mti_cgroup_only(t));
+	expect_entry(t, MT_ENTRY_SETNS, "not in the mnt namespace of the container's init",
+	             MT_CLASS_INTRODUCED);
+	mt_trace_free(t);
+}
+END_TEST
+
+/* A kernel thread: no executable, no container; not a cgroup namespace. */
+START_TEST(kernel_thread)
+{
+	struct mt_trace *t = new_trace();
+
+	add(t, 3, "kworker/0:0", 0, -1)->kernel_thread = true;
+	t->chain[0].cgroup.scope = MT_SCOPE_NAMESPACE_ROOT;
+	add(t, 2, "kthreadd", 0, -1)->kernel_thread = true;
+	classify(t);
+	expect_entry(t, MT_ENTRY_KERNEL_THREAD, "no executable", MT_CLASS_HOST_PROCESS);
+	ck_assert(strstr(t->verdict.summary, "is a kernel thread"));
+	ck_assert(!strstr(t->verdict.summary, "cgroup namespace"));
+	ck_assert(!strstr(t->entry.detail, "cgroup namespace"));
+	mt_trace_free(t);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("classify");
@@ -253,6 +381,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, image_init_vs_dropped_init);
 	tcase_add_test(tc, fileless_and_runtime_memfd);
 	tcase_add_test(tc, scratch_paths);
+	tcase_add_test(tc, private_pid_namespace_is_no_container);
+	tcase_add_test(tc, cgroup_only_is_not_setns);
+	tcase_add_test(tc, kernel_thread);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,5 +1,6 @@
 /* Test miner: looks and behaves like one without mining anything.
  *   - burns MT_BURN percent of one core (default 30) in a worker thread
+ *     named "mt-burn" (a thread's name differs from its process's)
  *   - with MT_POOL_PORT set, listens on 127.0.0.1:PORT and connects to it,
  *     so the process holds an established TCP connection to a pool port
  *     (loopback only: nothing leaves the container)
@@ -11,6 +12,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,6 +31,7 @@ static void *burn(void *arg)
 {
 	long pct = (long)arg;
 
+	prctl(PR_SET_NAME, "mt-burn", 0, 0, 0);
 	for (;;) {
 		long start = now_us();
 
