@@ -25,6 +25,8 @@ struct cli {
 	enum format format;
 	int color; /* -1 auto, 0 never, 1 always */
 	bool scan_mode;
+	char **report_paths; /* minertrace report FILE|DIR...: argv from here */
+	int n_report_paths;
 	bool no_reexec;
 	const char *pid_arg;
 	const char *collect_dir;
@@ -72,12 +74,14 @@ static void usage(FILE *out)
 	fputs(
 	    "Usage: minertrace [OPTIONS] PID\n"
 	    "       minertrace scan [OPTIONS]\n"
+	    "       minertrace report [OPTIONS] FILE|DIR...\n"
 	    "\n"
 	    "Trace a process to its container, image and entry point: walks the PID's\n"
 	    "ancestors in /proc, resolves their cgroups to containers, asks the container\n"
 	    "engine about them and tells where the binary came from and how it got in.\n"
 	    "'scan' samples every process's CPU, scores each on miner signals and traces\n"
-	    "the suspicious ones.\n"
+	    "the suspicious ones. 'report' merges the scan and trace JSON documents of\n"
+	    "many hosts (files, or directories of *.json) into one fleet report.\n"
 	    "\n"
 	    "Options:\n"
 	    "  -j, --json               print one JSON document (same as --format=json)\n"
@@ -112,8 +116,8 @@ static void usage(FILE *out)
 	    "  2  usage error\n"
 	    "  3  the report could not be written\n"
 	    "  4  minertrace could not run (out of memory, unreadable proc root,\n"
-	    "     evidence not collected)\n"
-	    "  5  scan: suspicious processes found\n"
+	    "     evidence not collected, report: an input path cannot be read)\n"
+	    "  5  scan: suspicious processes found; report: findings on some host\n"
 	    "\n"
 	    "See minertrace(1).\n",
 	    out);
@@ -320,6 +324,13 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		if (cli->collect_dir)
 			return usage_error(
 			    "--collect needs a PID: run it on a finding of the scan");
+	} else if (strcmp(argv[optind], "report") == 0) {
+		if (optind + 1 >= argc)
+			return usage_error("report needs at least one FILE or DIR");
+		if (cli->collect_dir)
+			return usage_error("--collect needs a PID, not a report");
+		cli->report_paths = argv + optind + 1;
+		cli->n_report_paths = argc - optind - 1;
 	} else {
 		if (optind + 1 < argc)
 			return usage_error("one PID at a time ('%s' is extra)", argv[optind + 1]);
@@ -403,6 +414,50 @@ static int run_scan(struct cli *cli, struct mt_session *session)
 	return rc;
 }
 
+/* minertrace report: the documents of many hosts merged into one report.
+ * Exit 5 with findings, 4 when an input path could not be read. */
+static int run_report(const struct cli *cli)
+{
+	struct mt_render_options ro;
+	struct mt_fleet_reader *reader = mt_fleet_reader_new(NULL);
+	struct mt_fleet *fleet = NULL;
+	enum mt_err err = reader ? MT_OK : MT_ERR_NOMEM;
+	bool unreadable = false;
+	int i, rc;
+
+	for (i = 0; i < cli->n_report_paths && !err; i++) {
+		err = mt_fleet_add_path(reader, cli->report_paths[i]);
+		if (err == MT_ERR_NOT_FOUND || err == MT_ERR_PERMISSION || err == MT_ERR_IO) {
+			fprintf(stderr, "minertrace: report: %s: %s\n", cli->report_paths[i],
+			        mt_strerror(err));
+			unreadable = true;
+			err = MT_OK;
+		}
+	}
+	if (!err)
+		err = mt_fleet_finish(reader, &fleet);
+	else
+		mt_fleet_reader_free(reader);
+	if (err) {
+		fprintf(stderr, "minertrace: report: %s\n", mt_strerror(err));
+		return MT_EXIT_FAILURE;
+	}
+	render_options(cli, &ro);
+	if (cli->format == FORMAT_TEXT)
+		err = mt_render_fleet_text(fleet, &ro, stdout);
+	else if (cli->format == FORMAT_JSON)
+		err = mt_render_fleet_json(fleet, &ro, stdout);
+	else
+		err = mt_render_fleet_markdown(fleet, &ro, stdout);
+	rc = finish_output(err);
+	if (rc == MT_EXIT_OK && unreadable)
+		rc = MT_EXIT_FAILURE;
+	else if (rc == MT_EXIT_OK && fleet->n_findings)
+		rc = MT_EXIT_SUSPICIOUS;
+	mt_fleet_free(fleet);
+	return rc;
+}
+
 static int run_trace(struct cli *cli, struct mt_session *session, pid_t pid)
 {
 	struct mt_render_options ro;
@@ -475,6 +530,10 @@ int mt_cli_main(int argc, char **argv)
 	if (rc >= 0) {
 		free(original_argv);
 		return rc;
+	}
+	if (cli.report_paths) {
+		free(original_argv);
+		return run_report(&cli);
 	}
 	if (!cli.scan_mode && !parse_uint(cli.pid_arg, 1, 4194304, &pid)) {
 		free(original_argv);

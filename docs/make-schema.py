@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Writes docs/minertrace.schema.json, the JSON Schema of `minertrace --json`
 (schema "minertrace/1", the root) and of `minertrace scan --json` (schema
-"minertrace-scan/1", in $defs/scan).
+"minertrace-scan/1", in $defs/scan), of `minertrace report --json` (schema
+"minertrace-fleet/1", in $defs/fleet) and of the record a fleet run writes
+for a host it could not scan (schema "minertrace-host-failure/1", in
+$defs/host_failure).
 
 The schema is strict (additionalProperties: false) so that any change to the
 output shows up in the tests; a field that may hold bytes that are not UTF-8
@@ -145,6 +148,34 @@ SCAN = obj({
         "trace": nullable({"$ref": "#/$defs/trace"})})),
     "warnings": arr(WARNING)})
 
+SHA256 = {"type": ["string", "null"], "pattern": "^[0-9a-f]{64}$"}
+FIRST_SEEN = {"hosts": INT, "findings": INT, "top_score": NINT, "first_seen": NS,
+              "first_seen_host": NS, "first_seen_source": S}
+FLEET = obj({
+    "schema": {"const": "minertrace-fleet/1"}, "generated_at": S, "minertrace_version": S,
+    "summary": obj({k: INT for k in ("documents", "hosts", "suspicious", "clean", "failed",
+                                     "findings", "images", "binaries")}, b64=False),
+    "hosts": arr(obj({
+        "name": NS, "source": S, "kind": enum("scan", "trace", "failure", "invalid"),
+        "state": enum("clean", "suspicious", "failed"), "collected_at": NS, "boot_id": NS,
+        "findings": INT, "top_score": NINT, "failure": NS})),
+    "findings": arr(obj({
+        "rank": INT, "host": NS, "source": S, "score": NINT, "pid": INT, "comm": NS,
+        "exe_path": NS, "exe_deleted": BOOL, "sha256": SHA256, "container": NS,
+        "image": obj({"reference": NS,
+                      "id": {"type": ["string", "null"], "pattern": "^sha256:[0-9a-f]{64}$"},
+                      "digest": NS}),
+        "classification": NS, "started_at": NS, "signals": arr(S)})),
+    "images": arr(obj(dict(FIRST_SEEN, reference=NS, references=INT, digest=NS,
+                           id={"type": ["string", "null"],
+                               "pattern": "^sha256:[0-9a-f]{64}$"}))),
+    "binaries": arr(obj(dict(FIRST_SEEN, sha256={"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                             path=NS, paths=INT, deleted=BOOL, images=INT))),
+    "warnings": arr(obj({"code": enum(*ERRS), "subject": S, "message": S}))})
+HOST_FAILURE = {"type": "object", "required": ["schema", "host", "message"],
+                "properties": {"schema": {"const": "minertrace-host-failure/1"}, "host": S,
+                               "message": S}}
+
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://minertrace.invalid/minertrace.schema.json",
@@ -152,7 +183,7 @@ SCHEMA = {
     "description": "One document per traced PID, as printed by `minertrace --json PID`. Every "
                    "string that is not valid UTF-8 is shown with \\xNN escapes and has a sibling "
                    "<name>_base64 holding its exact bytes. Field meanings: docs/json.md.",
-    "$defs": {"trace": TRACE, "scan": SCAN},
+    "$defs": {"trace": TRACE, "scan": SCAN, "fleet": FLEET, "host_failure": HOST_FAILURE},
     "$ref": "#/$defs/trace",
 }
 

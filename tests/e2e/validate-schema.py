@@ -3,7 +3,8 @@
 
 Usage: validate-schema.py SCHEMA [FILE...]   (stdin when no FILE)
 A file may hold one document, or an array of them when --array is given
-(each element is validated; for `scan --json` use --scan).
+(each element is validated; for `scan --json` use --scan, for
+`report --json` --fleet).
 """
 import json
 import sys
@@ -14,13 +15,13 @@ import jsonschema
 def main():
     args = sys.argv[1:]
     mode = "doc"
-    if args and args[0] in ("--array", "--scan"):
+    if args and args[0] in ("--array", "--scan", "--fleet"):
         mode = args.pop(0)[2:]
     schema = json.load(open(args[0]))
     jsonschema.Draft202012Validator.check_schema(schema)
-    if mode == "scan":
+    if mode in ("scan", "fleet"):
         schema = dict(schema)
-        schema["$ref"] = "#/$defs/scan"
+        schema["$ref"] = "#/$defs/" + mode
     validator = jsonschema.Draft202012Validator(schema)
     files = args[1:] or ["-"]
     bad = 0
