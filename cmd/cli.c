@@ -28,6 +28,7 @@ struct cli {
 	char **report_paths; /* minertrace report FILE|DIR...: argv from here */
 	int n_report_paths;
 	bool no_reexec;
+	bool exit_zero; /* scan, report: 0 also when something is found */
 	const char *pid_arg;
 	const char *collect_dir;
 };
@@ -45,6 +46,7 @@ enum {
 	OPT_SIGNATURES,
 	OPT_NO_PROBE,
 	OPT_NO_REEXEC,
+	OPT_EXIT_ZERO,
 };
 
 static const struct option long_options[] = {
@@ -64,6 +66,7 @@ static const struct option long_options[] = {
     {"signatures", required_argument, NULL, OPT_SIGNATURES},
     {"no-probe", no_argument, NULL, OPT_NO_PROBE},
     {"no-reexec", no_argument, NULL, OPT_NO_REEXEC},
+    {"exit-zero", no_argument, NULL, OPT_EXIT_ZERO},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -108,6 +111,8 @@ static void usage(FILE *out)
 	    "      --top=N              report at most N processes (default: all)\n"
 	    "      --signatures=FILE    more miner names, arguments, algorithms, pool ports\n"
 	    "      --no-probe           do not probe every PID for processes hidden from /proc\n"
+	    "      --exit-zero          scan, report: exit 0 also when something is found\n"
+	    "                           (a Kubernetes init container, a Job)\n"
 	    "\n"
 	    "Exit status:\n"
 	    "  0  traced; scan: nothing suspicious\n"
@@ -118,6 +123,7 @@ static void usage(FILE *out)
 	    "  4  minertrace could not run (out of memory, unreadable proc root,\n"
 	    "     evidence not collected, report: an input path cannot be read)\n"
 	    "  5  scan: suspicious processes found; report: findings on some host\n"
+	    "     (not with --exit-zero)\n"
 	    "\n"
 	    "See minertrace(1).\n",
 	    out);
@@ -289,6 +295,9 @@ static int parse_option(struct cli *cli, int c, char **argv)
 	case OPT_NO_REEXEC:
 		cli->no_reexec = true;
 		return -1;
+	case OPT_EXIT_ZERO:
+		cli->exit_zero = true;
+		return -1;
 	case 'h':
 		usage(stdout);
 		return fflush(stdout) == 0 && !ferror(stdout) ? MT_EXIT_OK : MT_EXIT_OUTPUT;
@@ -408,7 +417,7 @@ static int run_scan(struct cli *cli, struct mt_session *session)
 	else
 		err = mt_render_scan_markdown(scan, &ro, stdout);
 	rc = finish_output(err);
-	if (rc == MT_EXIT_OK && scan->n_findings)
+	if (rc == MT_EXIT_OK && scan->n_findings && !cli->exit_zero)
 		rc = MT_EXIT_SUSPICIOUS;
 	mt_scan_free(scan);
 	return rc;
@@ -452,7 +461,7 @@ static int run_report(const struct cli *cli)
 	rc = finish_output(err);
 	if (rc == MT_EXIT_OK && unreadable)
 		rc = MT_EXIT_FAILURE;
-	else if (rc == MT_EXIT_OK && fleet->n_findings)
+	else if (rc == MT_EXIT_OK && fleet->n_findings && !cli->exit_zero)
 		rc = MT_EXIT_SUSPICIOUS;
 	mt_fleet_free(fleet);
 	return rc;

@@ -63,6 +63,9 @@ expect_eq "a stream: exit 5" "$rc" 5
 check "a stream: two hosts, the second named FILE#2" \
 	'.summary.hosts == 2 and (.hosts[1].source | endswith("pods.log#2"))' "$MT_TMP/pods.json"
 rc=0
+mt report --exit-zero "$MT_TMP/fleet" >/dev/null || rc=$?
+expect_eq "--exit-zero: findings, exit 0" "$rc" 0
+rc=0
 mt report "$MT_TMP/fleet/db-1.json" >/dev/null || rc=$?
 expect_eq "clean only: exit 0" "$rc" 0
 rc=0
