@@ -693,11 +693,9 @@ static enum mt_err add_fd(struct mt_fleet_reader *r, int fd, const char *source)
 	close(fd);
 	if (err == MT_ERR_TOO_LARGE)
 		err = add_invalid(r, source, "file larger than the cap");
-	else if (err == MT_ERR_NOMEM)
-		;
-	else if (err)
+	else if (err && err != MT_ERR_NOMEM)
 		fleet_warn(r, err, source, "cannot read: %s", mt_strerror(err));
-	else
+	else if (!err)
 		err = mt_fleet_add_buffer(r, source, buf.data ? buf.data : "", buf.len);
 	mti_buf_free(&buf);
 	return err == MT_ERR_NOMEM ? err : MT_OK;
@@ -973,8 +971,9 @@ struct dup_ctx {
 
 static int cmp_hosts_by(const void *a, const void *b, void *arg)
 {
-	const struct mt_fleet *f = ((const struct dup_ctx *)arg)->f;
-	bool by_boot = ((const struct dup_ctx *)arg)->by_boot;
+	const struct dup_ctx *ctx = arg;
+	const struct mt_fleet *f = ctx->f;
+	bool by_boot = ctx->by_boot;
 	const struct mt_fleet_host *x = &f->hosts[*(const size_t *)a];
 	const struct mt_fleet_host *y = &f->hosts[*(const size_t *)b];
 	const char *kx = by_boot ? x->boot_id : x->name, *ky = by_boot ? y->boot_id : y->name;
@@ -982,9 +981,9 @@ static int cmp_hosts_by(const void *a, const void *b, void *arg)
 	return strcmp(kx ? kx : "", ky ? ky : "");
 }
 
-/* Warns about a host name claimed by several documents (by_boot false) or a
- * boot ID that several host names claim (by_boot true). Both documents stay:
- * one cannot hide the other. */
+/* Warns about a host name claimed by several documents, failure records
+ * included (by_boot false), or a boot ID that several host names claim
+ * (by_boot true). Both documents stay: one cannot hide the other. */
 static enum mt_err warn_duplicates(struct mt_fleet_reader *r, bool by_boot)
 {
 	const struct mt_fleet *f = r->f;
@@ -994,8 +993,7 @@ static enum mt_err warn_duplicates(struct mt_fleet_reader *r, bool by_boot)
 	if (!idx)
 		return MT_ERR_NOMEM;
 	for (i = 0; i < f->n_hosts; i++)
-		if ((by_boot ? f->hosts[i].boot_id : f->hosts[i].name) &&
-		    strcmp(f->hosts[i].kind, "failure") != 0)
+		if (by_boot ? f->hosts[i].boot_id : f->hosts[i].name)
 			idx[n++] = i;
 	qsort_r(idx, n, sizeof(*idx), cmp_hosts_by, &ctx);
 	for (i = 0; i < n; i = j) {

@@ -292,8 +292,12 @@ static enum mt_err text_cell(struct mti_buf *b, const char *s, size_t cols, bool
  * CELL_MAX_COLS and a last column past the terminal width are cut. */
 static enum mt_err text_table(const struct table *t, unsigned width, struct mti_buf *b)
 {
-	size_t cols[MAX_COLUMNS], rows = t->n_cells / t->n_cols, r, c, used = 1;
+	size_t cols[MAX_COLUMNS] = {0}, rows, r, c, used = 1;
 	enum mt_err err;
+
+	if (!t->n_cols || t->n_cols > MAX_COLUMNS)
+		return MT_ERR_INVALID_ARG;
+	rows = t->n_cells / t->n_cols;
 
 	err = mti_buf_printf(b, "\n%s\n", t->title);
 	for (c = 0; c < t->n_cols; c++) {

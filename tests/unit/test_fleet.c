@@ -446,12 +446,17 @@ START_TEST(t_duplicate_names)
 	add(r, "web-1-again.json", make_scan("web-1", "b1", "2026-11-17T11:00:00.000Z", NULL, 0));
 	/* a third host replays web-1's boot ID under its own name */
 	add(r, "db-1.json", make_scan("db-1", "b1", AT, NULL, 0));
+	/* a fourth passes itself off as a failure record of db-1 */
+	add_text(r, "cache-1.json", "{\"schema\": \"minertrace-host-failure/1\", \"host\": "
+	                            "\"db-1\", \"message\": \"unreachable\"}");
 	f = finish(r);
-	ck_assert_uint_eq(f->n_hosts, 3);
+	ck_assert_uint_eq(f->n_hosts, 4);
 	ck_assert_uint_eq(f->n_suspicious, 1);
 	ck_assert_uint_eq(f->n_clean, 2);
+	ck_assert_uint_eq(f->n_failed, 1);
 	ck_assert_uint_eq(f->n_findings, 1);
 	ck_assert(has_warning(f, NULL, "host name web-1 is claimed by 2 documents"));
+	ck_assert(has_warning(f, NULL, "host name db-1 is claimed by 2 documents"));
 	ck_assert(
 	    has_warning(f, NULL, "boot ID b1 appears in 3 documents with different host names"));
 	mt_fleet_free(f);
