@@ -26,7 +26,10 @@ struct cli {
 	enum format format;
 	int color; /* -1 auto, 0 never, 1 always */
 	bool scan_mode;
+	char **report_paths; /* minertrace report FILE|DIR...: argv from here */
+	int n_report_paths;
 	bool no_reexec;
+	bool exit_zero; /* scan, report: 0 also when something is found */
 	const char *pid_arg;
 	const char *collect_dir;
 };
@@ -44,6 +47,7 @@ enum {
 	OPT_SIGNATURES,
 	OPT_NO_PROBE,
 	OPT_NO_REEXEC,
+	OPT_EXIT_ZERO,
 };
 
 static const struct option long_options[] = {
@@ -63,6 +67,7 @@ static const struct option long_options[] = {
     {"signatures", required_argument, NULL, OPT_SIGNATURES},
     {"no-probe", no_argument, NULL, OPT_NO_PROBE},
     {"no-reexec", no_argument, NULL, OPT_NO_REEXEC},
+    {"exit-zero", no_argument, NULL, OPT_EXIT_ZERO},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -73,12 +78,14 @@ static void usage(FILE *out)
 	fputs(
 	    "Usage: minertrace [OPTIONS] PID\n"
 	    "       minertrace scan [OPTIONS]\n"
+	    "       minertrace report [OPTIONS] FILE|DIR...\n"
 	    "\n"
 	    "Trace a process to its container, image and entry point: walks the PID's\n"
 	    "ancestors in /proc, resolves their cgroups to containers, asks the container\n"
 	    "engine about them and tells where the binary came from and how it got in.\n"
 	    "'scan' samples every process's CPU, scores each on miner signals and traces\n"
-	    "the suspicious ones.\n"
+	    "the suspicious ones. 'report' merges the scan and trace JSON documents of\n"
+	    "many hosts (files, or directories of *.json) into one fleet report.\n"
 	    "\n"
 	    "Options:\n"
 	    "  -j, --json               print one JSON document (same as --format=json)\n"
@@ -107,6 +114,8 @@ static void usage(FILE *out)
 	    "      --top=N              report at most N processes (default: all)\n"
 	    "      --signatures=FILE    more miner names, arguments, algorithms, pool ports\n"
 	    "      --no-probe           do not probe every PID for processes hidden from /proc\n"
+	    "      --exit-zero          scan, report: exit 0 also when something is found\n"
+	    "                           (a Kubernetes init container, a Job)\n"
 	    "\n"
 	    "Exit status:\n"
 	    "  0  traced; scan: nothing suspicious\n"
@@ -115,8 +124,9 @@ static void usage(FILE *out)
 	    "  2  usage error\n"
 	    "  3  the report could not be written (full disk, closed pipe; wins over 1, 5)\n"
 	    "  4  minertrace could not run (out of memory, unreadable proc root,\n"
-	    "     evidence not collected)\n"
-	    "  5  scan: suspicious processes found\n"
+	    "     evidence not collected, report: an input path cannot be read)\n"
+	    "  5  scan: suspicious processes found; report: findings on some host\n"
+	    "     (not with --exit-zero)\n"
 	    "\n"
 	    "See minertrace(1).\n",
 	    out);
@@ -317,6 +327,9 @@ static int parse_option(struct cli *cli, int c, char **argv)
 	case OPT_NO_REEXEC:
 		cli->no_reexec = true;
 		return -1;
+	case OPT_EXIT_ZERO:
+		cli->exit_zero = true;
+		return -1;
 	case 'h':
 		usage(stdout);
 		return finish_output(MT_OK, "the help");
@@ -352,6 +365,13 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		if (cli->collect_dir)
 			return usage_error(
 			    "--collect needs a PID: run it on a finding of the scan");
+	} else if (strcmp(argv[optind], "report") == 0) {
+		if (optind + 1 >= argc)
+			return usage_error("report needs at least one FILE or DIR");
+		if (cli->collect_dir)
+			return usage_error("--collect needs a PID, not a report");
+		cli->report_paths = argv + optind + 1;
+		cli->n_report_paths = argc - optind - 1;
 	} else {
 		if (optind + 1 < argc)
 			return usage_error("one PID at a time ('%s' is extra)", argv[optind + 1]);
@@ -416,9 +436,53 @@ static int run_scan(struct cli *cli, struct mt_session *session)
 	else
 		err = mt_render_scan_markdown(scan, &ro, stdout);
 	rc = finish_output(err, "the report");
-	if (rc == MT_EXIT_OK && scan->n_findings)
+	if (rc == MT_EXIT_OK && scan->n_findings && !cli->exit_zero)
 		rc = MT_EXIT_SUSPICIOUS;
 	mt_scan_free(scan);
+	return rc;
+}
+
+/* minertrace report: the documents of many hosts merged into one report.
+ * Exit 5 with findings, 4 when an input path could not be read. */
+static int run_report(const struct cli *cli)
+{
+	struct mt_render_options ro;
+	struct mt_fleet_reader *reader = mt_fleet_reader_new(NULL);
+	struct mt_fleet *fleet = NULL;
+	enum mt_err err = reader ? MT_OK : MT_ERR_NOMEM;
+	bool unreadable = false;
+	int i, rc;
+
+	for (i = 0; i < cli->n_report_paths && !err; i++) {
+		err = mt_fleet_add_path(reader, cli->report_paths[i]);
+		if (err == MT_ERR_NOT_FOUND || err == MT_ERR_PERMISSION || err == MT_ERR_IO) {
+			fprintf(stderr, "minertrace: report: %s: %s\n", cli->report_paths[i],
+			        mt_strerror(err));
+			unreadable = true;
+			err = MT_OK;
+		}
+	}
+	if (!err)
+		err = mt_fleet_finish(reader, &fleet);
+	else
+		mt_fleet_reader_free(reader);
+	if (err) {
+		fprintf(stderr, "minertrace: report: %s\n", mt_strerror(err));
+		return MT_EXIT_FAILURE;
+	}
+	render_options(cli, &ro);
+	if (cli->format == FORMAT_TEXT)
+		err = mt_render_fleet_text(fleet, &ro, stdout);
+	else if (cli->format == FORMAT_JSON)
+		err = mt_render_fleet_json(fleet, &ro, stdout);
+	else
+		err = mt_render_fleet_markdown(fleet, &ro, stdout);
+	rc = finish_output(err, "the report");
+	if (rc == MT_EXIT_OK && unreadable)
+		rc = MT_EXIT_FAILURE;
+	else if (rc == MT_EXIT_OK && fleet->n_findings && !cli->exit_zero)
+		rc = MT_EXIT_SUSPICIOUS;
+	mt_fleet_free(fleet);
 	return rc;
 }
 
@@ -496,6 +560,10 @@ int mt_cli_main(int argc, char **argv)
 	if (rc >= 0) {
 		free(original_argv);
 		return rc;
+	}
+	if (cli.report_paths) {
+		free(original_argv);
+		return run_report(&cli);
 	}
 	if (!cli.scan_mode && !parse_count(cli.pid_arg, 1, 4194304, &pid)) {
 		free(original_argv);

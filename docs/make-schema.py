@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Writes docs/minertrace.schema.json, the JSON Schema of `minertrace --json`
-(schema "minertrace/1", $defs/trace) and of `minertrace scan --json` (schema
-"minertrace-scan/1", $defs/scan). The root picks the definition by the
-document's own "schema" field, so the one file validates either document.
+(schema "minertrace/1", $defs/trace), of `minertrace scan --json` (schema
+"minertrace-scan/1", $defs/scan), of `minertrace report --json` (schema
+"minertrace-fleet/1", $defs/fleet) and of the record a fleet run writes for a
+host it could not scan (schema "minertrace-host-failure/1",
+$defs/host_failure). The root picks the definition by the document's own
+"schema" field, so the one file validates any of them.
 
 The schema is strict (additionalProperties: false) so that any change to the
 output shows up in the tests; a field that may hold bytes that are not UTF-8
@@ -159,21 +162,62 @@ SCAN = obj({
         "trace": nullable({"$ref": "#/$defs/trace"})})),
     "warnings": arr(WARNING)})
 
+SHA256 = {"type": ["string", "null"], "pattern": "^[0-9a-f]{64}$"}
+FIRST_SEEN = {"hosts": INT, "findings": INT, "top_score": NINT, "first_seen": NS,
+              "first_seen_host": NS, "first_seen_source": S}
+FLEET = obj({
+    "schema": {"const": "minertrace-fleet/1"}, "generated_at": S, "minertrace_version": S,
+    "summary": obj({k: INT for k in ("documents", "hosts", "suspicious", "clean", "failed",
+                                     "findings", "images", "binaries")}, b64=False),
+    "hosts": arr(obj({
+        "name": NS, "source": S, "kind": enum("scan", "trace", "failure", "invalid"),
+        "state": enum("clean", "suspicious", "failed"), "collected_at": NS, "boot_id": NS,
+        "findings": INT, "top_score": NINT, "failure": NS})),
+    "findings": arr(obj({
+        "rank": INT, "host": NS, "source": S, "score": NINT, "pid": INT, "comm": NS,
+        "exe_path": NS, "exe_deleted": BOOL, "sha256": SHA256, "container": NS,
+        "image": obj({"reference": NS,
+                      "id": {"type": ["string", "null"], "pattern": "^sha256:[0-9a-f]{64}$"},
+                      "digest": NS}),
+        "classification": NS, "started_at": NS, "signals": arr(S)})),
+    "images": arr(obj(dict(FIRST_SEEN, reference=NS, references=INT, digest=NS,
+                           id={"type": ["string", "null"],
+                               "pattern": "^sha256:[0-9a-f]{64}$"}))),
+    "binaries": arr(obj(dict(FIRST_SEEN, sha256={"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                             path=NS, paths=INT, deleted=BOOL, images=INT))),
+    "warnings": arr(obj({"code": enum(*ERRS), "subject": S, "message": S}))})
+HOST_FAILURE = {"type": "object", "required": ["schema", "host", "message"],
+                "properties": {"schema": {"const": "minertrace-host-failure/1"}, "host": S,
+                               "message": S}}
+
+def choose_by_schema_field(kinds, default):
+    """if/then/else on the root "schema" field: each (value, definition) in
+    turn, the default definition for anything else."""
+    if not kinds:
+        return {"$ref": "#/$defs/" + default}
+    (value, name), rest = kinds[0], kinds[1:]
+    rule = {"if": {"type": "object", "properties": {"schema": {"const": value}},
+                   "required": ["schema"]},
+            "then": {"$ref": "#/$defs/" + name}}
+    rule["else"] = choose_by_schema_field(rest, default)
+    return rule
+
+
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://minertrace.invalid/minertrace.schema.json",
-    "title": "minertrace documents (minertrace/1 and minertrace-scan/1)",
-    "description": "A trace document (`minertrace --json PID`, \"schema\": \"minertrace/1\") or "
-                   "a scan document (`minertrace scan --json`, \"schema\": "
-                   "\"minertrace-scan/1\"), chosen by the root \"schema\" field; anything else "
-                   "is checked as a trace and fails. Every string that is not valid UTF-8 is "
-                   "shown with \\xNN escapes and has a sibling <name>_base64 holding its exact "
-                   "bytes. Field meanings: docs/json.md.",
-    "$defs": {"trace": TRACE, "scan": SCAN},
-    "if": {"type": "object", "properties": {"schema": {"const": "minertrace-scan/1"}},
-           "required": ["schema"]},
-    "then": {"$ref": "#/$defs/scan"},
-    "else": {"$ref": "#/$defs/trace"},
+    "title": "minertrace documents (minertrace/1, minertrace-scan/1, minertrace-fleet/1, "
+             "minertrace-host-failure/1)",
+    "description": "A trace document (`minertrace --json PID`, \"schema\": \"minertrace/1\"), "
+                   "a scan document (`minertrace scan --json`, \"minertrace-scan/1\"), a fleet "
+                   "report (`minertrace report --json`, \"minertrace-fleet/1\") or a fleet run's "
+                   "record of a host it could not scan (\"minertrace-host-failure/1\"), chosen "
+                   "by the root \"schema\" field; anything else is checked as a trace and fails. "
+                   "Every string that is not valid UTF-8 is shown with \\xNN escapes and has a "
+                   "sibling <name>_base64 holding its exact bytes. Field meanings: docs/json.md.",
+    "$defs": {"trace": TRACE, "scan": SCAN, "fleet": FLEET, "host_failure": HOST_FAILURE},
+    **choose_by_schema_field([("minertrace-scan/1", "scan"), ("minertrace-fleet/1", "fleet"),
+                              ("minertrace-host-failure/1", "host_failure")], "trace"),
 }
 
 if __name__ == "__main__":

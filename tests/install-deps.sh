@@ -13,6 +13,9 @@ packages=(
 	strace util-linux
 	# sanitizers, fuzzing, leak checks, static analysis
 	clang libclang-rt-14-dev valgrind cppcheck clang-tidy
+	# the fleet run: a private sshd on loopback for the Ansible playbook (the
+	# system's ssh service is never used by the tests)
+	ansible openssh-server openssh-client
 	# benchmarks
 	psmisc hyperfine bc time
 	# the static flavour: Debian's source packages, archives Debian ships

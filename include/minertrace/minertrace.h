@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 
+#include <minertrace/fleet.h>
 #include <minertrace/model.h>
 #include <minertrace/preload.h>
 #include <minertrace/scan.h>
