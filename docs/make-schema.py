@@ -125,6 +125,22 @@ ENTRY = obj({"kind": enum("unknown", "host-process", "container-init", "init-tre
 VERDICT = obj({"classification": enum("unknown", "host-process", "unwanted-image",
                                       "introduced-process", "image-content"),
                "summary": NS, "signals": arr(obj({"id": S, "detail": S}))})
+TIME_SOURCES = ["image-created", "container-created", "container-started", "engine-event", "exec",
+                "process-start", "exe-modified", "exe-changed", "drift-modified"]
+POSTMORTEM = obj({
+    "what_happened": NS,
+    "timeline": obj({"events": arr(obj({"time": S, "source": enum(*TIME_SOURCES),
+                                        "clock": enum("engine", "kernel", "file"),
+                                        "untrusted": BOOL, "pid": NINT, "what": S})),
+                     "truncated": BOOL, "boot_time": NS}),
+    "entry_story": obj({
+        "kind": enum("unknown", "application-spawned-shell", "exec", "setns", "unwanted-image",
+                     "init-tree", "host-process"),
+        "application_pid": NINT, "application": NS, "spawned_pid": NINT, "spawned": NS,
+        "image": NS, "image_version": NS, "image_version_from": NS,
+        "exec": nullable(obj({"id": S, "user": NS, "command": NS, "time": NS})), "text": NS}),
+    "registry": nullable(obj({"trusted": BOOL, "image": S, "registry": S, "matched": NS,
+                              "text": S}))})
 ENGINE = obj({"enabled": BOOL, "endpoint": NS, "reachable": BOOL, "api_version": NS,
               "engine_version": NS, "requests": INT})
 WARNING = obj({"code": enum(*ERRS), "pid": NINT, "subject": S, "message": S})
@@ -134,7 +150,7 @@ TRACE = obj({
     "chain_end": enum("root", "parent-vanished", "pid-recycled", "loop", "depth-limit",
                       "unreadable"),
     "chain": arr(PROCESS), "containers": arr(CONTAINER), "origin": ORIGIN, "entry": ENTRY,
-    "verdict": VERDICT, "engine": ENGINE, "warnings": arr(WARNING)})
+    "verdict": VERDICT, "postmortem": POSTMORTEM, "engine": ENGINE, "warnings": arr(WARNING)})
 
 SCAN = obj({
     "schema": {"const": "minertrace-scan/1"}, "evidence": EVIDENCE, "interval_seconds": NUM,

@@ -323,6 +323,35 @@ static void render_entry(struct mctx *m, const struct mt_trace *t)
 	}
 }
 
+/* "What happened" in one paragraph, then the timeline as a table. */
+static void render_postmortem(struct mctx *m, const struct mt_trace *t)
+{
+	const struct mt_timeline *tl = &t->postmortem.timeline;
+	size_t i;
+
+	if (t->postmortem.what_happened) {
+		m_raw(m, "\n### What happened\n\n");
+		m_esc(m, t->postmortem.what_happened);
+		m_raw(m, "\n");
+	}
+	if (!tl->n_events)
+		return;
+	m_raw(m, "\n### Timeline\n\n| Time (UTC) | Clock | Fact |\n|---|---|---|\n");
+	for (i = 0; i < tl->n_events; i++) {
+		const struct mt_time_event *e = &tl->events[i];
+		char when[40];
+
+		m_fmt(m, "| %s | %s%s | ",
+		      mti_format_utc_ms(e->time_ns / 1000000, when, sizeof(when)),
+		      mt_clock_name(e->clock), e->untrusted ? " (untrusted)" : "");
+		m_esc(m, e->what);
+		m_raw(m, " |\n");
+	}
+	if (tl->truncated)
+		m_raw(m, "\nMore facts than the timeline keeps: the latest are left out.\n");
+	m_raw(m, "\nUntrusted times can be set by whoever wrote the file or built the image.\n");
+}
+
 static void render_hashes(struct mctx *m, const struct mt_trace *t)
 {
 	size_t i;
@@ -517,6 +546,7 @@ enum mt_err mt_render_markdown(const struct mt_trace *t, const struct mt_render_
 	m_raw(&m, "\n");
 	if (t->status == MT_TRACE_VANISHED)
 		m_raw(&m, "\n**The target exited or its PID was reused during the trace.**\n");
+	render_postmortem(&m, t);
 	render_chain(&m, t);
 	for (i = 0; i < t->n_containers; i++)
 		render_container(&m, &t->containers[i]);

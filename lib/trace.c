@@ -23,8 +23,10 @@
 #include "members.h"
 #include "origin.h"
 #include "proc_parse.h"
+#include "postmortem.h"
 #include "process.h"
 #include "session.h"
+#include "timeline.h"
 #include "trace_model.h"
 #include "util.h"
 
@@ -525,12 +527,17 @@ static enum mt_err trace_run(struct mt_session *s, pid_t pid, bool check_start,
 	                             ? t->containers[0].engine->upper_dir
 	                             : NULL,
 	                         &t->origin);
+	if (!err)
+		err = mti_timeline_read(t, s->pfs.live, target_fd);
 	if (err)
 		goto out;
 	err = mti_classify_entry(t);
 	if (!err)
 		err = mti_classify_verdict(t);
 	collect_hashes(t, &hashes);
+	if (!err)
+		err = mti_postmortem_build(t, s->opts.trusted_registries,
+		                           s->opts.n_trusted_registries);
 	recheck_target(t, target_fd);
 	note_refusals(t);
 out:

@@ -303,5 +303,50 @@ void mt_trace_free(struct mt_trace *t)
 	free(t->engine.engine_version);
 	free(t->engine.engine_os);
 	mti_warnings_free(t->warnings, t->n_warnings);
+	mti_postmortem_clear(&t->postmortem);
 	free(t);
+}
+
+void mti_timeline_clear(struct mt_timeline *tl)
+{
+	size_t i;
+
+	for (i = 0; i < tl->n_events; i++)
+		free(tl->events[i].what);
+	free(tl->events);
+	tl->events = NULL;
+	tl->n_events = 0;
+	tl->truncated = false;
+}
+
+void mti_entry_story_clear(struct mt_entry_story *st)
+{
+	free(st->image_ref);
+	free(st->image_version);
+	free(st->image_version_from);
+	free(st->exec_id);
+	free(st->exec_user);
+	free(st->exec_command);
+	free(st->text);
+	memset(st, 0, sizeof(*st));
+	st->app_index = st->shell_index = -1;
+	st->exec_time_ns = -1;
+}
+
+void mti_registry_check_clear(struct mt_registry_check *r)
+{
+	free(r->image);
+	free(r->registry);
+	free(r->matched);
+	free(r->text);
+	memset(r, 0, sizeof(*r));
+}
+
+void mti_postmortem_clear(struct mt_postmortem *pm)
+{
+	mti_timeline_clear(&pm->timeline);
+	mti_entry_story_clear(&pm->story);
+	mti_registry_check_clear(&pm->registry);
+	free(pm->what_happened);
+	pm->what_happened = NULL;
 }

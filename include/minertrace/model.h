@@ -431,6 +431,98 @@ enum mt_chain_end {
 	MT_CHAIN_UNREADABLE,
 };
 
+/* The post-mortem: the facts put in order and in words (timeline.c,
+ * entry_story.c, trusted.c). */
+
+/* Whose clock a time comes from. */
+enum mt_clock {
+	MT_CLOCK_ENGINE = 0, /* the container engine's own records */
+	MT_CLOCK_KERNEL,     /* the boot time plus a process's start ticks */
+	MT_CLOCK_FILE,       /* a file's time stamp: whoever can write the file can set it */
+};
+
+/* What a timeline entry is about. */
+enum mt_time_source {
+	MT_TIME_IMAGE_CREATED = 0,
+	MT_TIME_CONTAINER_CREATED,
+	MT_TIME_CONTAINER_STARTED,
+	MT_TIME_ENGINE_EVENT,
+	MT_TIME_EXEC,           /* an exec session's engine event */
+	MT_TIME_PROCESS_START,  /* a chain process started */
+	MT_TIME_EXE_MODIFIED,   /* the target's binary was last written (mtime) */
+	MT_TIME_EXE_CHANGED,    /* its inode last changed (ctime: written, chmod, unlinked) */
+	MT_TIME_DRIFT_MODIFIED, /* a file of the writable layer was last written */
+};
+
+struct mt_time_event {
+	int64_t time_ns; /* UTC, ns since the epoch */
+	enum mt_time_source source;
+	enum mt_clock clock;
+	bool untrusted; /* a file time: anyone who could write the file could set it */
+	pid_t pid;      /* the process it is about, 0 = none */
+	char *what;     /* the fact in words */
+};
+
+/* Times of an inode, read through /proc/PID/exe (even when unlinked). */
+struct mt_file_times {
+	bool known;
+	int64_t mtime_ns;
+	int64_t ctime_ns;
+};
+
+struct mt_timeline {
+	struct mt_time_event *events; /* oldest first */
+	size_t n_events;
+	bool truncated;           /* more facts than the cap */
+	struct mt_file_times exe; /* the target's binary */
+	/* CLOCK_REALTIME - CLOCK_BOOTTIME when the trace ran, to the ns (the
+	 * btime of /proc/stat is whole seconds); 0 = not known (a captured
+	 * tree: process starts then come from btime). */
+	int64_t boot_time_ns;
+};
+
+/* How the attacker got in, said plainly. */
+enum mt_story_kind {
+	MT_STORY_UNKNOWN = 0,
+	MT_STORY_APP_SPAWNED_SHELL, /* the application spawned a shell or downloader */
+	MT_STORY_EXEC,              /* docker exec or runtime exec from outside */
+	MT_STORY_SETNS,             /* a host process joined the namespaces */
+	MT_STORY_UNWANTED_IMAGE,    /* the image's own entrypoint runs it */
+	MT_STORY_INIT_TREE,         /* the image's processes started it, no shell spawned */
+	MT_STORY_HOST,              /* not in a container */
+};
+
+struct mt_entry_story {
+	enum mt_story_kind kind;
+	int app_index;            /* chain index of the application, -1 */
+	int shell_index;          /* chain index of the shell or downloader it spawned, -1 */
+	char *image_ref;          /* the reference the container was run with */
+	char *image_version;      /* from a label or the tag; NULL = not known */
+	char *image_version_from; /* "label org.opencontainers.image.version", "tag" */
+	char *exec_id;
+	char *exec_user;
+	char *exec_command;
+	int64_t exec_time_ns; /* the exec's engine event, -1 = not known */
+	char *text;           /* the story in one or two sentences */
+};
+
+/* Whether the image comes from a registry the user trusts. */
+struct mt_registry_check {
+	bool checked;   /* trusted registries were given and an image is known */
+	bool trusted;   /* the image reference starts with one of them */
+	char *image;    /* the reference checked */
+	char *registry; /* its registry host */
+	char *matched;  /* the trusted prefix it matched, NULL */
+	char *text;
+};
+
+struct mt_postmortem {
+	struct mt_timeline timeline;
+	struct mt_entry_story story;
+	struct mt_registry_check registry;
+	char *what_happened; /* one paragraph written from the facts above */
+};
+
 struct mt_trace {
 	struct mt_evidence evidence;
 	pid_t target_pid;
@@ -446,6 +538,7 @@ struct mt_trace {
 	struct mt_engine_status engine;
 	struct mt_warning *warnings;
 	size_t n_warnings;
+	struct mt_postmortem postmortem;
 };
 
 #ifdef __cplusplus

@@ -7,6 +7,8 @@
  * (the watchdog copy Kinsing keeps in /tmp). MT_MINER_ARGS (space-separated)
  * are appended to the miner's arguments, so that they appear on the miner's
  * command line only, as when a script downloads and starts it.
+ * MT_EXEC_DELAY_MS waits that long between writing the binary and starting
+ * it, as a download and a chmod take time (at most 5000).
  *   sh RM PATH                  unlink PATH (e.g. an image file: a whiteout). */
 #include <fcntl.h>
 #include <stdio.h>
@@ -40,7 +42,7 @@ static int copy_file(const char *src, const char *dst)
 
 int main(int argc, char **argv)
 {
-	const char *keep = getenv("MT_KEEP");
+	const char *keep = getenv("MT_KEEP"), *delay;
 	char *args[64], *extra;
 	int i, n = 0, status;
 	pid_t pid;
@@ -76,6 +78,13 @@ int main(int argc, char **argv)
 			args[n++] = tok;
 	}
 	args[n] = NULL;
+	delay = getenv("MT_EXEC_DELAY_MS");
+	if (delay) {
+		long ms = strtol(delay, NULL, 10);
+
+		if (ms > 0 && ms <= 5000)
+			usleep((useconds_t)ms * 1000);
+	}
 	pid = fork();
 	if (pid == 0) {
 		execv(argv[3], args);
