@@ -126,7 +126,8 @@ VERDICT = obj({"classification": enum("unknown", "host-process", "unwanted-image
                                       "introduced-process", "image-content"),
                "summary": NS, "signals": arr(obj({"id": S, "detail": S}))})
 TIME_SOURCES = ["image-created", "container-created", "container-started", "engine-event", "exec",
-                "process-start", "exe-modified", "exe-changed", "drift-modified"]
+                "process-start", "exe-modified", "exe-changed", "drift-modified",
+                "persistence-modified"]
 POSTMORTEM = obj({
     "what_happened": NS,
     "timeline": obj({"events": arr(obj({"time": S, "source": enum(*TIME_SOURCES),
@@ -139,6 +140,13 @@ POSTMORTEM = obj({
         "application_pid": NINT, "application": NS, "spawned_pid": NINT, "spawned": NS,
         "image": NS, "image_version": NS, "image_version_from": NS,
         "exec": nullable(obj({"id": S, "user": NS, "command": NS, "time": NS})), "text": NS}),
+    "persistence": obj({
+        "checked_container": BOOL, "checked_host": BOOL, "truncated": BOOL,
+        "items": arr(obj({"kind": enum("cron", "ld-so-preload", "ssh-authorized-keys", "rc-local",
+                                       "init-script", "systemd-unit", "profile", "shell-rc"),
+                          "where": enum("container", "host"), "path": S, "modified": S,
+                          "size": INT, "content": NS, "content_truncated": BOOL,
+                          "why": S}))}),
     "registry": nullable(obj({"trusted": BOOL, "image": S, "registry": S, "matched": NS,
                               "text": S}))})
 ENGINE = obj({"enabled": BOOL, "endpoint": NS, "reachable": BOOL, "api_version": NS,

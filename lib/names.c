@@ -107,7 +107,14 @@ NAME_FN(mt_time_source_name, enum mt_time_source, [MT_TIME_IMAGE_CREATED] = "ima
         [MT_TIME_CONTAINER_STARTED] = "container-started", [MT_TIME_ENGINE_EVENT] = "engine-event",
         [MT_TIME_EXEC] = "exec", [MT_TIME_PROCESS_START] = "process-start",
         [MT_TIME_EXE_MODIFIED] = "exe-modified", [MT_TIME_EXE_CHANGED] = "exe-changed",
-        [MT_TIME_DRIFT_MODIFIED] = "drift-modified")
+        [MT_TIME_DRIFT_MODIFIED] = "drift-modified",
+        [MT_TIME_PERSISTENCE_MODIFIED] = "persistence-modified")
+
+NAME_FN(mt_persist_kind_name,
+        enum mt_persist_kind, [MT_PERSIST_CRON] = "cron", [MT_PERSIST_PRELOAD] = "ld-so-preload",
+        [MT_PERSIST_SSH_KEYS] = "ssh-authorized-keys", [MT_PERSIST_RC_LOCAL] = "rc-local",
+        [MT_PERSIST_INIT_SCRIPT] = "init-script", [MT_PERSIST_SYSTEMD_UNIT] = "systemd-unit",
+        [MT_PERSIST_PROFILE] = "profile", [MT_PERSIST_SHELL_RC] = "shell-rc")
 
 NAME_FN(mt_story_name, enum mt_story_kind, [MT_STORY_UNKNOWN] = "unknown",
         [MT_STORY_APP_SPAWNED_SHELL] = "application-spawned-shell", [MT_STORY_EXEC] = "exec",

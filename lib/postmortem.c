@@ -55,6 +55,41 @@ static enum mt_err binary_words(const struct mt_trace *t, struct mti_buf *b)
 	return err;
 }
 
+/* The persistence files' times in the timeline. */
+static enum mt_err add_persistence_times(struct mt_trace *t)
+{
+	const struct mt_persistence *ps = &t->postmortem.persistence;
+	enum mt_err err = MT_OK;
+	size_t i;
+
+	for (i = 0; !err && i < ps->n_items; i++)
+		err = mti_timeline_add(&t->postmortem.timeline, ps->items[i].mtime_ns,
+		                       MT_TIME_PERSISTENCE_MODIFIED, MT_CLOCK_FILE, true, 0,
+		                       "%s %s %s last written",
+		                       ps->items[i].on_host ? "host" : "container",
+		                       mt_persist_kind_name(ps->items[i].kind), ps->items[i].path);
+	return err;
+}
+
+/* " It left behind: cron /var/spool/cron/crontabs/root, ..." */
+static enum mt_err persistence_words(const struct mt_persistence *ps, struct mti_buf *b)
+{
+	enum mt_err err = MT_OK;
+	size_t i;
+
+	if (!ps->n_items)
+		return ps->checked_container
+		           ? mti_buf_puts(b, " No persistence file was found in the "
+		                             "container's writable layer.")
+		           : MT_OK;
+	err = mti_buf_puts(b, " Left behind to come back:");
+	for (i = 0; !err && i < ps->n_items; i++)
+		err = mti_buf_printf(b, "%s %s %s (%s)", i ? "," : "",
+		                     mt_persist_kind_name(ps->items[i].kind), ps->items[i].path,
+		                     ps->items[i].on_host ? "on the host" : "in the container");
+	return err ? err : mti_buf_putc(b, '.');
+}
+
 /* One paragraph: where it runs, how it got in, the binary, the registry. */
 static enum mt_err what_happened(struct mt_trace *t)
 {
@@ -85,6 +120,8 @@ static enum mt_err what_happened(struct mt_trace *t)
 		                     pm->story.text ? pm->story.text : "?");
 	if (!err)
 		err = binary_words(t, &b);
+	if (!err)
+		err = persistence_words(&pm->persistence, &b);
 	if (!err && pm->registry.checked && !pm->registry.trusted)
 		err = mti_buf_printf(&b, " %s.", pm->registry.text);
 	if (err) {
@@ -102,7 +139,9 @@ enum mt_err mti_postmortem_build(struct mt_trace *t, const char *const *trusted,
 
 	if (!t->chain_len)
 		return MT_OK;
-	err = mti_timeline_build(t);
+	err = add_persistence_times(t);
+	if (!err)
+		err = mti_timeline_build(t);
 	if (!err)
 		err = mti_entry_story_build(t);
 	if (!err)

@@ -704,8 +704,31 @@ static void add_story(struct mti_json *j, cJSON *pm, const struct mt_trace *t)
 	mti_json_add_bytes(j, x, "text", st->text);
 }
 
+static void add_persistence(struct mti_json *j, cJSON *pm, const struct mt_persistence *ps)
+{
+	cJSON *x = add_object(j, pm, "persistence"), *arr = add_array(j, x, "items");
+	size_t i;
+
+	mti_json_add_bool(j, x, "checked_container", ps->checked_container);
+	mti_json_add_bool(j, x, "checked_host", ps->checked_host);
+	for (i = 0; i < ps->n_items; i++) {
+		const struct mt_persistence_item *it = &ps->items[i];
+		cJSON *o = push_object(j, arr);
+
+		mti_json_add_bytes(j, o, "kind", mt_persist_kind_name(it->kind));
+		mti_json_add_bytes(j, o, "where", it->on_host ? "host" : "container");
+		mti_json_add_bytes(j, o, "path", it->path);
+		add_time_ms(j, o, "modified", it->mtime_ns / 1000000);
+		mti_json_add_number(j, o, "size", (double)it->size);
+		mti_json_add_bytes(j, o, "content", it->content);
+		mti_json_add_bool(j, o, "content_truncated", it->content_truncated);
+		mti_json_add_bytes(j, o, "why", it->why);
+	}
+	mti_json_add_bool(j, x, "truncated", ps->truncated);
+}
+
 /* The post-mortem: what happened, the timeline, how it got in, the
- * registry check. */
+ * registry check, persistence. */
 static void add_postmortem(struct mti_json *j, cJSON *root, const struct mt_trace *t)
 {
 	const struct mt_registry_check *r = &t->postmortem.registry;
@@ -714,6 +737,7 @@ static void add_postmortem(struct mti_json *j, cJSON *root, const struct mt_trac
 	mti_json_add_bytes(j, pm, "what_happened", t->postmortem.what_happened);
 	add_timeline(j, pm, &t->postmortem.timeline);
 	add_story(j, pm, t);
+	add_persistence(j, pm, &t->postmortem.persistence);
 	if (r->checked) {
 		x = add_object(j, pm, "registry");
 		mti_json_add_bool(j, x, "trusted", r->trusted);

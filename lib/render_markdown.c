@@ -323,7 +323,39 @@ static void render_entry(struct mctx *m, const struct mt_trace *t)
 	}
 }
 
-/* "What happened" in one paragraph, then the timeline as a table. */
+/* The persistence files, their content quoted exactly. */
+static void render_persistence(struct mctx *m, const struct mt_persistence *ps)
+{
+	size_t i;
+
+	if (!ps->n_items)
+		return;
+	m_raw(m, "\n### Persistence\n\n");
+	for (i = 0; i < ps->n_items; i++) {
+		const struct mt_persistence_item *it = &ps->items[i];
+		char when[40];
+
+		m_fmt(m, "- **%s** (%s) ", mt_persist_kind_name(it->kind),
+		      it->on_host ? "host" : "container");
+		m_code(m, it->path);
+		m_fmt(m, ", written %s (untrusted), %llu bytes: ",
+		      mti_format_utc_ms(it->mtime_ns / 1000000, when, sizeof(when)),
+		      (unsigned long long)it->size);
+		m_esc(m, it->why);
+		if (it->content) {
+			m_raw(m, "; content ");
+			m_code(m, it->content);
+			if (it->content_truncated)
+				m_raw(m, " (cut)");
+		}
+		m_raw(m, "\n");
+	}
+	if (ps->truncated)
+		m_raw(m, "- (more files than the report keeps)\n");
+}
+
+/* "What happened" in one paragraph, the persistence files, then the
+ * timeline as a table. */
 static void render_postmortem(struct mctx *m, const struct mt_trace *t)
 {
 	const struct mt_timeline *tl = &t->postmortem.timeline;
@@ -334,6 +366,7 @@ static void render_postmortem(struct mctx *m, const struct mt_trace *t)
 		m_esc(m, t->postmortem.what_happened);
 		m_raw(m, "\n");
 	}
+	render_persistence(m, &t->postmortem.persistence);
 	if (!tl->n_events)
 		return;
 	m_raw(m, "\n### Timeline\n\n| Time (UTC) | Clock | Fact |\n|---|---|---|\n");

@@ -697,6 +697,33 @@ static void render_postmortem(struct tctx *c, const struct mt_trace *t)
 		t_esc(c, pm->registry.text);
 		t_endl(c);
 	}
+	for (i = 0; i < pm->persistence.n_items; i++) {
+		const struct mt_persistence_item *it = &pm->persistence.items[i];
+		char when[40];
+
+		t_label(c, i == 0 ? "Persistence" : "");
+		t_color(c, C_YELLOW);
+		t_raw(c, mt_persist_kind_name(it->kind));
+		t_color(c, C_RESET);
+		t_fmt(c, " %s ", it->on_host ? "host" : "container");
+		t_esc(c, it->path);
+		t_fmt(c, " \xc2\xb7 written %s* \xc2\xb7 %llu B",
+		      mti_format_utc_ms(it->mtime_ns / 1000000, when, sizeof(when)),
+		      (unsigned long long)it->size);
+		t_endl(c);
+		if (it->content) {
+			t_label(c, "  content");
+			t_esc(c, it->content);
+			if (it->content_truncated)
+				t_raw(c, "\xe2\x80\xa6");
+			t_endl_fit(c);
+		}
+	}
+	if (pm->persistence.truncated) {
+		t_pad(c, LABEL_WIDTH);
+		t_raw(c, "(more persistence files than the report keeps)");
+		t_endl(c);
+	}
 	for (i = 0; i < pm->timeline.n_events; i++) {
 		const struct mt_time_event *e = &pm->timeline.events[i];
 		char when[40];

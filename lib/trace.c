@@ -23,6 +23,7 @@
 #include "members.h"
 #include "origin.h"
 #include "proc_parse.h"
+#include "persistence.h"
 #include "postmortem.h"
 #include "process.h"
 #include "session.h"
@@ -529,6 +530,8 @@ static enum mt_err trace_run(struct mt_session *s, pid_t pid, bool check_start,
 	                         &t->origin);
 	if (!err)
 		err = mti_timeline_read(t, s->pfs.live, target_fd);
+	if (!err)
+		err = mti_persistence_read(t, t->origin.upperdir, s->pfs.live ? "/" : NULL);
 	if (err)
 		goto out;
 	err = mti_classify_entry(t);

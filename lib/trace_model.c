@@ -342,8 +342,22 @@ void mti_registry_check_clear(struct mt_registry_check *r)
 	memset(r, 0, sizeof(*r));
 }
 
+void mti_persistence_clear(struct mt_persistence *ps)
+{
+	size_t i;
+
+	for (i = 0; i < ps->n_items; i++) {
+		free(ps->items[i].path);
+		free(ps->items[i].content);
+		free(ps->items[i].why);
+	}
+	free(ps->items);
+	memset(ps, 0, sizeof(*ps));
+}
+
 void mti_postmortem_clear(struct mt_postmortem *pm)
 {
+	mti_persistence_clear(&pm->persistence);
 	mti_timeline_clear(&pm->timeline);
 	mti_entry_story_clear(&pm->story);
 	mti_registry_check_clear(&pm->registry);

@@ -447,11 +447,12 @@ enum mt_time_source {
 	MT_TIME_CONTAINER_CREATED,
 	MT_TIME_CONTAINER_STARTED,
 	MT_TIME_ENGINE_EVENT,
-	MT_TIME_EXEC,           /* an exec session's engine event */
-	MT_TIME_PROCESS_START,  /* a chain process started */
-	MT_TIME_EXE_MODIFIED,   /* the target's binary was last written (mtime) */
-	MT_TIME_EXE_CHANGED,    /* its inode last changed (ctime: written, chmod, unlinked) */
-	MT_TIME_DRIFT_MODIFIED, /* a file of the writable layer was last written */
+	MT_TIME_EXEC,                 /* an exec session's engine event */
+	MT_TIME_PROCESS_START,        /* a chain process started */
+	MT_TIME_EXE_MODIFIED,         /* the target's binary was last written (mtime) */
+	MT_TIME_EXE_CHANGED,          /* its inode last changed (ctime: written, chmod, unlinked) */
+	MT_TIME_DRIFT_MODIFIED,       /* a file of the writable layer was last written */
+	MT_TIME_PERSISTENCE_MODIFIED, /* a persistence file was last written */
 };
 
 struct mt_time_event {
@@ -516,10 +517,42 @@ struct mt_registry_check {
 	char *text;
 };
 
+/* Where an attacker makes sure to come back. */
+enum mt_persist_kind {
+	MT_PERSIST_CRON = 0,     /* crontabs, /etc/cron.* */
+	MT_PERSIST_PRELOAD,      /* /etc/ld.so.preload */
+	MT_PERSIST_SSH_KEYS,     /* .ssh/authorized_keys */
+	MT_PERSIST_RC_LOCAL,     /* /etc/rc.local */
+	MT_PERSIST_INIT_SCRIPT,  /* /etc/init.d */
+	MT_PERSIST_SYSTEMD_UNIT, /* systemd units */
+	MT_PERSIST_PROFILE,      /* /etc/profile, /etc/profile.d */
+	MT_PERSIST_SHELL_RC,     /* a shell's rc files */
+};
+
+struct mt_persistence_item {
+	enum mt_persist_kind kind;
+	bool on_host;     /* a host file, else one of the container's writable layer */
+	char *path;       /* inside the container, or on the host */
+	int64_t mtime_ns; /* last written: a file time, untrusted */
+	uint64_t size;
+	char *content; /* its first bytes (MTI_PERSIST_CONTENT), NULL when not read */
+	bool content_truncated;
+	char *why;
+};
+
+struct mt_persistence {
+	bool checked_container; /* the writable layer was searched */
+	bool checked_host;      /* the host was searched */
+	struct mt_persistence_item *items;
+	size_t n_items;
+	bool truncated; /* more than the cap */
+};
+
 struct mt_postmortem {
 	struct mt_timeline timeline;
 	struct mt_entry_story story;
 	struct mt_registry_check registry;
+	struct mt_persistence persistence;
 	char *what_happened; /* one paragraph written from the facts above */
 };
 

@@ -2,7 +2,8 @@
 # The post-mortem on real containers: the timeline and how the attacker got
 # in, in the three shapes of the incidents, and trusted registries.
 #   1. an application whose init spawns a shell that writes the miner into
-#      /tmp, starts it and deletes it (the first incident);
+#      /tmp and a root crontab entry, starts the miner and deletes its file
+#      (the first incident);
 #   2. docker exec -u 1000 into a legitimate image;
 #   3. an image whose own entrypoint is the miner, with and without
 #      --trusted-registry and the configuration file.
@@ -11,7 +12,9 @@ use_dockerd
 
 # 1. The application spawned a shell.
 name=$(run_container app metabase/metabase:v0.46.6 -e MT_BURN=1 -e MT_EXEC_DELAY_MS=300 -- \
-	app /bin/sh DROP /usr/share/payload/miner /tmp/kdevtmpfsi -o stratum+tcp://pool.example:3333)
+	app /bin/sh DROP /usr/share/payload/miner /tmp/kdevtmpfsi \
+	--write /var/spool/cron/crontabs/root '* * * * * /tmp/kdevtmpfsi' \
+	-o stratum+tcp://pool.example:3333)
 cid=$(docker inspect -f '{{.Id}}' "$name")
 init=$(docker inspect -f '{{.State.Pid}}' "$name")
 miner=$(container_pid "$cid" kdevtmpfsi) || die "the miner did not start"
@@ -42,6 +45,12 @@ check "timeline: the shell and the init started" \
 check "timeline: the boot time to the millisecond" '.postmortem.timeline.boot_time != null' "$f"
 check "what happened: names the entry, the binary and its deletion" \
 	'.postmortem.what_happened | test("How it got in: the application spawned a shell") and test("The binary /tmp/kdevtmpfsi \\(SHA-256 [0-9a-f]{64}\\) is dropped into the container.s writable layer") and test("was deleted after it started")' "$f"
+check "persistence: the root crontab in the writable layer, with its content" \
+	'.postmortem.persistence.checked_container and ([.postmortem.persistence.items[] | select(.where == "container")] == [.postmortem.persistence.items[] | select(.where == "container" and .kind == "cron" and .path == "/var/spool/cron/crontabs/root" and .content == "* * * * * /tmp/kdevtmpfsi\n" and .size == 26)]) and ([.postmortem.persistence.items[] | select(.where == "container")] | length == 1)' "$f"
+check "persistence: its time in the timeline, untrusted" \
+	'[.postmortem.timeline.events[] | select(.source == "persistence-modified" and .untrusted and (.what | test("crontabs/root")))] | length == 1' "$f"
+check "what happened: the crontab left behind" \
+	'.postmortem.what_happened | test("Left behind to come back: cron /var/spool/cron/crontabs/root \\(in the container\\)")' "$f"
 check "no registry check without trusted registries" '.postmortem.registry == null' "$f"
 
 mt --format=markdown "$miner" >"$MT_TMP/app.md"
@@ -50,6 +59,8 @@ awk '/^### What happened/ {w = NR} /^### Timeline/ {t = NR} /^### Process chain/
 	fail "markdown: What happened, then the timeline, before the details"
 grep -q '^| [0-9T:.-]*Z | file (untrusted) | the target.s binary /tmp/kdevtmpfsi last written |$' "$MT_TMP/app.md" ||
 	fail "markdown: the binary's untrusted write time in the timeline table"
+grep -q '^- \*\*cron\*\* (container) `/var/spool/cron/crontabs/root`, written .*; content `\* \* \* \* \* /tmp/kdevtmpfsi\\n`$' "$MT_TMP/app.md" ||
+	fail "markdown: the crontab and its content"
 grep -q 'How it got in: the application spawned a shell' "$MT_TMP/app.md" ||
 	fail "markdown: the story in What happened"
 mt --color=never "$miner" >"$MT_TMP/app.txt"
@@ -75,6 +86,8 @@ check "exec: when, from its exec_start event" \
 	'.postmortem.entry_story.exec.time != null and ([.postmortem.timeline.events[] | select(.source == "exec" and (.what | startswith("exec_start")))] | length == 1)' "$f"
 check "exec: the session started before the miner" \
 	"[.postmortem.timeline.events[] | select(.source == \"exec\" and (.what | startswith(\"exec_start\")))][0].time <= [.postmortem.timeline.events[] | select(.source == \"process-start\" and .pid == $miner)][0].time" "$f"
+check "exec: no persistence in the container" \
+	'.postmortem.persistence.checked_container and ([.postmortem.persistence.items[] | select(.where == "container")] | length == 0)' "$f"
 check "exec: said plainly" \
 	'.postmortem.entry_story.text | test("ran docker exec: session [0-9a-f]{12}, as user \"1000\", command \"/tmp/xmrig --donate-level 1 -a rx/0\", at 20")' "$f"
 

@@ -6,11 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "check_main.h"
 #include "engine_fixture.h"
 #include "engine_decode.h"
 #include "entry_story.h"
+#include "persistence.h"
 #include "postmortem.h"
 #include "timeline.h"
 #include "trace_model.h"
@@ -541,6 +544,153 @@ START_TEST(what_happened)
 }
 END_TEST
 
+/* Writes data at top/rel, creating the directories on the way. */
+static void put_file(const char *top, const char *rel, const char *data)
+{
+	char path[512];
+	size_t i, n;
+	FILE *f;
+
+	n = (size_t)snprintf(path, sizeof(path), "%s/%s", top, rel);
+	ck_assert_uint_lt(n, sizeof(path));
+	for (i = strlen(top) + 1; i < n; i++)
+		if (path[i] == '/') {
+			path[i] = '\0';
+			mkdir(path, 0755);
+			path[i] = '/';
+		}
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(data, f);
+	fclose(f);
+}
+
+static const struct mt_persistence_item *item(const struct mt_trace *t, const char *path,
+                                              bool on_host)
+{
+	size_t i;
+
+	for (i = 0; i < t->postmortem.persistence.n_items; i++)
+		if (strcmp(t->postmortem.persistence.items[i].path, path) == 0 &&
+		    t->postmortem.persistence.items[i].on_host == on_host)
+			return &t->postmortem.persistence.items[i];
+	return NULL;
+}
+
+START_TEST(persistence_kinds)
+{
+	ck_assert_int_eq(mti_persistence_kind("/var/spool/cron/crontabs/root"), MT_PERSIST_CRON);
+	ck_assert_int_eq(mti_persistence_kind("/etc/cron.d/x"), MT_PERSIST_CRON);
+	ck_assert_int_eq(mti_persistence_kind("/etc/ld.so.preload"), MT_PERSIST_PRELOAD);
+	ck_assert_int_eq(mti_persistence_kind("/home/bob/.ssh/authorized_keys"),
+	                 MT_PERSIST_SSH_KEYS);
+	ck_assert_int_eq(mti_persistence_kind("/etc/systemd/system/x.service"),
+	                 MT_PERSIST_SYSTEMD_UNIT);
+	ck_assert_int_eq(mti_persistence_kind("/root/.bashrc"), MT_PERSIST_SHELL_RC);
+	ck_assert_int_eq(mti_persistence_kind("/etc/cron.d"), -1);
+	ck_assert_int_eq(mti_persistence_kind("/etc/cron.d/a/b"), -1);
+	ck_assert_int_eq(mti_persistence_kind("/etc/crontab.bak"), -1);
+	ck_assert_int_eq(mti_persistence_kind("/home//.bashrc"), -1);
+	ck_assert_int_eq(mti_persistence_kind("/tmp/kdevtmpfsi"), -1);
+	ck_assert_int_eq(mti_persistence_kind(NULL), -1);
+}
+END_TEST
+
+/* A writable layer with persistence files and traps, a lower layer whose
+ * crontab came with the image, and a host whose cron and systemd name the
+ * miner or not. */
+START_TEST(persistence_layer_and_host)
+{
+	char top[] = "/tmp/mt-persistence.XXXXXX", upper[64], host[64], path[128], big[6000];
+	struct mt_trace *t = dropper();
+	const struct mt_persistence *ps = &t->postmortem.persistence;
+	const struct mt_persistence_item *it;
+
+	ck_assert_ptr_nonnull(mkdtemp(top));
+	snprintf(upper, sizeof(upper), "%s/upper", top);
+	snprintf(host, sizeof(host), "%s/host", top);
+	ck_assert_int_eq(mkdir(upper, 0755), 0);
+	ck_assert_int_eq(mkdir(host, 0755), 0);
+	t->chain[0].exe.path = mti_strdup("/tmp/kdevtmpfsi");
+	put_file(top, "lower/etc/crontab", "17 * * * * root cd / && run-parts /etc/cron.hourly\n");
+	put_file(top, "lower/etc/cron.d/image-job", "* * * * * root /usr/bin/true\n");
+	put_file(upper, "var/spool/cron/crontabs/root", "* * * * * /tmp/kdevtmpfsi\n");
+	put_file(upper, "etc/ld.so.preload", "/usr/lib/libprocesshider.so\n");
+	put_file(upper, "root/.ssh/authorized_keys", "ssh-ed25519 AAAAC3 attacker\n");
+	put_file(upper, "home/bob/.ssh/authorized_keys", "ssh-rsa AAAAB3 bob\n");
+	put_file(upper, "tmp/kinsing", "not a persistence place\n");
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	put_file(upper, "etc/cron.d/big", big);
+	snprintf(path, sizeof(path), "%s/etc/rc.local", upper);
+	ck_assert_int_eq(mkfifo(path, 0600), 0); /* must not block, nor be read */
+	snprintf(path, sizeof(path), "%s/etc/profile", upper);
+	ck_assert_int_eq(symlink("/tmp/kinsing", path), 0); /* never followed */
+	put_file(host, "etc/cron.d/evil", "*/5 * * * * root /tmp/kdevtmpfsi -o pool\n");
+	put_file(host, "etc/cron.d/benign", "0 3 * * * root /usr/sbin/logrotate\n");
+	put_file(host, "etc/systemd/system/sysupdate.service",
+	         "[Service]\nExecStart=/usr/local/bin/kdevtmpfsi\n");
+	put_file(host, "lib/systemd/system/ssh.service", "[Service]\nExecStart=/usr/sbin/sshd\n");
+	put_file(host, "etc/ld.so.preload", "");
+	put_file(host, "root/.bashrc", "/tmp/kdevtmpfsi &\n"); /* not searched on the host */
+
+	ck_assert_int_eq(mti_persistence_read(t, upper, host), MT_OK);
+	ck_assert(ps->checked_container && ps->checked_host);
+	it = item(t, "/var/spool/cron/crontabs/root", false);
+	ck_assert_ptr_nonnull(it);
+	ck_assert_int_eq(it->kind, MT_PERSIST_CRON);
+	ck_assert_str_eq(it->content, "* * * * * /tmp/kdevtmpfsi\n");
+	ck_assert(!it->content_truncated);
+	ck_assert_uint_eq(it->size, 26);
+	ck_assert_int_gt(it->mtime_ns, 0);
+	ck_assert(strstr(it->why, "writable layer"));
+	ck_assert_int_eq(item(t, "/etc/ld.so.preload", false)->kind, MT_PERSIST_PRELOAD);
+	ck_assert_int_eq(item(t, "/root/.ssh/authorized_keys", false)->kind, MT_PERSIST_SSH_KEYS);
+	ck_assert_int_eq(item(t, "/home/bob/.ssh/authorized_keys", false)->kind,
+	                 MT_PERSIST_SSH_KEYS);
+	it = item(t, "/etc/cron.d/big", false);
+	ck_assert_ptr_nonnull(it);
+	ck_assert_uint_eq(strlen(it->content), MTI_PERSIST_CONTENT);
+	ck_assert(it->content_truncated);
+	ck_assert_uint_eq(it->size, sizeof(big) - 1);
+	/* the FIFO, the symlink, the image's own crontab, a file elsewhere */
+	ck_assert_ptr_null(item(t, "/etc/rc.local", false));
+	ck_assert_ptr_null(item(t, "/etc/profile", false));
+	ck_assert_ptr_null(item(t, "/etc/crontab", false));
+	ck_assert_ptr_null(item(t, "/etc/cron.d/image-job", false));
+	ck_assert_ptr_null(item(t, "/tmp/kinsing", false));
+	/* the host: only what names the miner, and a preload list only when it lists */
+	it = item(t, "/etc/cron.d/evil", true);
+	ck_assert_ptr_nonnull(it);
+	ck_assert_str_eq(it->why, "a host file that names the miner (/tmp/kdevtmpfsi)");
+	it = item(t, "/etc/systemd/system/sysupdate.service", true);
+	ck_assert_ptr_nonnull(it);
+	ck_assert_int_eq(it->kind, MT_PERSIST_SYSTEMD_UNIT);
+	ck_assert_str_eq(it->why, "a host file that names the miner (kdevtmpfsi)");
+	ck_assert_ptr_null(item(t, "/etc/cron.d/benign", true));
+	ck_assert_ptr_null(item(t, "/lib/systemd/system/ssh.service", true));
+	ck_assert_ptr_null(item(t, "/etc/ld.so.preload", true));
+	ck_assert_ptr_null(item(t, "/root/.bashrc", true));
+	ck_assert_uint_eq(ps->n_items, 7);
+	/* in the timeline and in what happened */
+	ck_assert_int_eq(mti_postmortem_build(t, NULL, 0), MT_OK);
+	ck_assert_int_eq(
+	    t->postmortem.timeline
+	        .events[find_event(&t->postmortem.timeline, MT_TIME_PERSISTENCE_MODIFIED)]
+	        .untrusted,
+	    true);
+	ck_assert_msg(
+	    strstr(t->postmortem.what_happened,
+	           "Left behind to come back: cron /etc/cron.d/big (in the container), cron "
+	           "/var/spool/cron/crontabs/root (in the container)"),
+	    "%s", t->postmortem.what_happened);
+	ck_assert(strstr(t->postmortem.what_happened, "cron /etc/cron.d/evil (on the host)"));
+	mt_trace_free(t);
+	snprintf(path, sizeof(path), "rm -rf '%s'", top);
+	ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("postmortem");
@@ -560,6 +710,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, registry_check);
 	tcase_add_test(tc, config_file);
 	tcase_add_test(tc, what_happened);
+	tcase_add_test(tc, persistence_kinds);
+	tcase_add_test(tc, persistence_layer_and_host);
 	suite_add_tcase(s, tc);
 	return s;
 }
