@@ -140,6 +140,10 @@ POSTMORTEM = obj({
         "application_pid": NINT, "application": NS, "spawned_pid": NINT, "spawned": NS,
         "image": NS, "image_version": NS, "image_version_from": NS,
         "exec": nullable(obj({"id": S, "user": NS, "command": NS, "time": NS})), "text": NS}),
+    "network": obj({
+        "checked": BOOL, "netns": NINT, "sockets": INT, "truncated": BOOL,
+        "connections": arr(obj({"state": S, "local": S, "local_port": INT, "remote": S,
+                                "remote_port": INT, "listening": BOOL, "pool_port": BOOL}))}),
     "persistence": obj({
         "checked_container": BOOL, "checked_host": BOOL, "truncated": BOOL,
         "items": arr(obj({"kind": enum("cron", "ld-so-preload", "ssh-authorized-keys", "rc-local",

@@ -90,6 +90,36 @@ static enum mt_err persistence_words(const struct mt_persistence *ps, struct mti
 	return err ? err : mti_buf_putc(b, '.');
 }
 
+/* " It is connected to 127.0.0.1:3333, a mining pool port." */
+static enum mt_err network_words(const struct mt_target_net *net, struct mti_buf *b)
+{
+	enum mt_err err = MT_OK;
+	size_t i, pools = 0, listens = 0;
+
+	for (i = 0; !err && i < net->n_conns; i++) {
+		const struct mt_net_conn *c = &net->conns[i];
+
+		if (c->pool_port)
+			err = mti_buf_printf(b, "%s %s:%u", pools++ ? "," : " It is connected to",
+			                     c->remote, c->remote_port);
+	}
+	if (!err && pools)
+		err = mti_buf_printf(b,
+		                     ", %s of the miner signatures (to block at the firewall and "
+		                     "report to the pool operator).",
+		                     pools == 1 ? "a mining pool port" : "mining pool ports");
+	for (i = 0; !err && i < net->n_conns; i++) {
+		const struct mt_net_conn *c = &net->conns[i];
+
+		if (c->listening)
+			err = mti_buf_printf(b, "%s %s:%u", listens++ ? "," : " It listens on",
+			                     c->local, c->local_port);
+	}
+	if (!err && listens)
+		err = mti_buf_putc(b, '.');
+	return err;
+}
+
 /* One paragraph: where it runs, how it got in, the binary, the registry. */
 static enum mt_err what_happened(struct mt_trace *t)
 {
@@ -120,6 +150,8 @@ static enum mt_err what_happened(struct mt_trace *t)
 		                     pm->story.text ? pm->story.text : "?");
 	if (!err)
 		err = binary_words(t, &b);
+	if (!err)
+		err = network_words(&pm->network, &b);
 	if (!err)
 		err = persistence_words(&pm->persistence, &b);
 	if (!err && pm->registry.checked && !pm->registry.trusted)

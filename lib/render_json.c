@@ -704,6 +704,30 @@ static void add_story(struct mti_json *j, cJSON *pm, const struct mt_trace *t)
 	mti_json_add_bytes(j, x, "text", st->text);
 }
 
+static void add_network(struct mti_json *j, cJSON *pm, const struct mt_target_net *net)
+{
+	cJSON *x = add_object(j, pm, "network"), *arr;
+	size_t i;
+
+	mti_json_add_bool(j, x, "checked", net->checked);
+	add_opt_u64(j, x, "netns", net->netns);
+	mti_json_add_number(j, x, "sockets", (double)net->n_sockets);
+	arr = add_array(j, x, "connections");
+	for (i = 0; i < net->n_conns; i++) {
+		const struct mt_net_conn *c = &net->conns[i];
+		cJSON *o = push_object(j, arr);
+
+		mti_json_add_bytes(j, o, "state", c->state);
+		mti_json_add_bytes(j, o, "local", c->local);
+		mti_json_add_number(j, o, "local_port", c->local_port);
+		mti_json_add_bytes(j, o, "remote", c->remote);
+		mti_json_add_number(j, o, "remote_port", c->remote_port);
+		mti_json_add_bool(j, o, "listening", c->listening);
+		mti_json_add_bool(j, o, "pool_port", c->pool_port);
+	}
+	mti_json_add_bool(j, x, "truncated", net->truncated);
+}
+
 static void add_persistence(struct mti_json *j, cJSON *pm, const struct mt_persistence *ps)
 {
 	cJSON *x = add_object(j, pm, "persistence"), *arr = add_array(j, x, "items");
@@ -738,6 +762,7 @@ static void add_postmortem(struct mti_json *j, cJSON *root, const struct mt_trac
 	add_timeline(j, pm, &t->postmortem.timeline);
 	add_story(j, pm, t);
 	add_persistence(j, pm, &t->postmortem.persistence);
+	add_network(j, pm, &t->postmortem.network);
 	if (r->checked) {
 		x = add_object(j, pm, "registry");
 		mti_json_add_bool(j, x, "trusted", r->trusted);

@@ -323,6 +323,26 @@ static void render_entry(struct mctx *m, const struct mt_trace *t)
 	}
 }
 
+/* The target's TCP sockets. */
+static void render_network(struct mctx *m, const struct mt_target_net *net)
+{
+	size_t i;
+
+	if (!net->n_conns)
+		return;
+	m_raw(m, "\n### Network\n\n| State | Local | Remote | Pool port |\n|---|---|---|---|\n");
+	for (i = 0; i < net->n_conns; i++) {
+		const struct mt_net_conn *c = &net->conns[i];
+
+		m_fmt(m, "| %s | %s:%u | ", c->state, c->local, c->local_port);
+		if (!c->listening)
+			m_fmt(m, "%s:%u", c->remote, c->remote_port);
+		m_fmt(m, " | %s |\n", c->pool_port ? "**yes**" : "");
+	}
+	if (net->truncated)
+		m_raw(m, "\nMore connections than the report keeps.\n");
+}
+
 /* The persistence files, their content quoted exactly. */
 static void render_persistence(struct mctx *m, const struct mt_persistence *ps)
 {
@@ -367,6 +387,7 @@ static void render_postmortem(struct mctx *m, const struct mt_trace *t)
 		m_raw(m, "\n");
 	}
 	render_persistence(m, &t->postmortem.persistence);
+	render_network(m, &t->postmortem.network);
 	if (!tl->n_events)
 		return;
 	m_raw(m, "\n### Timeline\n\n| Time (UTC) | Clock | Fact |\n|---|---|---|\n");

@@ -697,6 +697,20 @@ static void render_postmortem(struct tctx *c, const struct mt_trace *t)
 		t_esc(c, pm->registry.text);
 		t_endl(c);
 	}
+	for (i = 0; i < pm->network.n_conns; i++) {
+		const struct mt_net_conn *n = &pm->network.conns[i];
+
+		t_label(c, i == 0 ? "Network" : "");
+		t_fmt(c, "%s %s:%u", n->state, n->local, n->local_port);
+		if (!n->listening)
+			t_fmt(c, " -> %s:%u", n->remote, n->remote_port);
+		if (n->pool_port) {
+			t_color(c, C_BOLD C_RED);
+			t_raw(c, " (a mining pool port)");
+			t_color(c, C_RESET);
+		}
+		t_endl(c);
+	}
 	for (i = 0; i < pm->persistence.n_items; i++) {
 		const struct mt_persistence_item *it = &pm->persistence.items[i];
 		char when[40];

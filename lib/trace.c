@@ -27,6 +27,7 @@
 #include "postmortem.h"
 #include "process.h"
 #include "session.h"
+#include "target_net.h"
 #include "timeline.h"
 #include "trace_model.h"
 #include "util.h"
@@ -530,6 +531,8 @@ static enum mt_err trace_run(struct mt_session *s, pid_t pid, bool check_start,
 	                         &t->origin);
 	if (!err)
 		err = mti_timeline_read(t, s->pfs.live, target_fd);
+	if (!err)
+		err = mti_target_net_read(t, target_fd);
 	if (!err)
 		err = mti_persistence_read(t, t->origin.upperdir, s->pfs.live ? "/" : NULL);
 	if (err)

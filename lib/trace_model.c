@@ -355,8 +355,22 @@ void mti_persistence_clear(struct mt_persistence *ps)
 	memset(ps, 0, sizeof(*ps));
 }
 
+void mti_target_net_clear(struct mt_target_net *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->n_conns; i++) {
+		free(n->conns[i].local);
+		free(n->conns[i].remote);
+		free(n->conns[i].state);
+	}
+	free(n->conns);
+	memset(n, 0, sizeof(*n));
+}
+
 void mti_postmortem_clear(struct mt_postmortem *pm)
 {
+	mti_target_net_clear(&pm->network);
 	mti_persistence_clear(&pm->persistence);
 	mti_timeline_clear(&pm->timeline);
 	mti_entry_story_clear(&pm->story);

@@ -548,11 +548,32 @@ struct mt_persistence {
 	bool truncated; /* more than the cap */
 };
 
+/* One TCP socket of the target, from its network namespace's table. */
+struct mt_net_conn {
+	char *local; /* "127.0.0.1", "[::1]" */
+	unsigned local_port;
+	char *remote;
+	unsigned remote_port;
+	char *state;    /* "established", "listen", "syn-sent", ... */
+	bool listening; /* a listening socket */
+	bool pool_port; /* connected to a port of the miner signatures */
+};
+
+struct mt_target_net {
+	bool checked;     /* the fds and the table could be read */
+	uint64_t netns;   /* the network namespace's inode, 0 = unknown */
+	size_t n_sockets; /* socket fds of the process (TCP or not) */
+	struct mt_net_conn *conns;
+	size_t n_conns;
+	bool truncated; /* more than the cap */
+};
+
 struct mt_postmortem {
 	struct mt_timeline timeline;
 	struct mt_entry_story story;
 	struct mt_registry_check registry;
 	struct mt_persistence persistence;
+	struct mt_target_net network;
 	char *what_happened; /* one paragraph written from the facts above */
 };
 

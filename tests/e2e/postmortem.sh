@@ -2,8 +2,9 @@
 # The post-mortem on real containers: the timeline and how the attacker got
 # in, in the three shapes of the incidents, and trusted registries.
 #   1. an application whose init spawns a shell that writes the miner into
-#      /tmp and a root crontab entry, starts the miner and deletes its file
-#      (the first incident);
+#      /tmp and a root crontab entry, starts the miner and deletes its file;
+#      the miner holds a connection to a fake pool on 127.0.0.1:3333 inside
+#      the container's own network namespace (the first incident);
 #   2. docker exec -u 1000 into a legitimate image;
 #   3. an image whose own entrypoint is the miner, with and without
 #      --trusted-registry and the configuration file.
@@ -11,7 +12,8 @@
 use_dockerd
 
 # 1. The application spawned a shell.
-name=$(run_container app metabase/metabase:v0.46.6 -e MT_BURN=1 -e MT_EXEC_DELAY_MS=300 -- \
+name=$(run_container app metabase/metabase:v0.46.6 -e MT_BURN=1 -e MT_EXEC_DELAY_MS=300 \
+	-e MT_POOL_PORT=3333 -- \
 	app /bin/sh DROP /usr/share/payload/miner /tmp/kdevtmpfsi \
 	--write /var/spool/cron/crontabs/root '* * * * * /tmp/kdevtmpfsi' \
 	-o stratum+tcp://pool.example:3333)
@@ -51,6 +53,14 @@ check "persistence: its time in the timeline, untrusted" \
 	'[.postmortem.timeline.events[] | select(.source == "persistence-modified" and .untrusted and (.what | test("crontabs/root")))] | length == 1' "$f"
 check "what happened: the crontab left behind" \
 	'.postmortem.what_happened | test("Left behind to come back: cron /var/spool/cron/crontabs/root \\(in the container\\)")' "$f"
+check "network: read in the container's network namespace" \
+	".postmortem.network.checked and .postmortem.network.netns == .chain[0].namespaces.net and .postmortem.network.sockets >= 2" "$f"
+check "network: the pool connection marked" \
+	'[.postmortem.network.connections[] | select(.pool_port)] == [.postmortem.network.connections[] | select(.state == "established" and .remote == "127.0.0.1" and .remote_port == 3333 and .listening == false)] and ([.postmortem.network.connections[] | select(.pool_port)] | length == 1)' "$f"
+check "network: the listening socket" \
+	'[.postmortem.network.connections[] | select(.listening)] | length == 1 and .[0].local_port == 3333 and .[0].pool_port == false' "$f"
+check "what happened: the pool" \
+	'.postmortem.what_happened | test("It is connected to 127.0.0.1:3333, a mining pool port")' "$f"
 check "no registry check without trusted registries" '.postmortem.registry == null' "$f"
 
 mt --format=markdown "$miner" >"$MT_TMP/app.md"
@@ -61,12 +71,16 @@ grep -q '^| [0-9T:.-]*Z | file (untrusted) | the target.s binary /tmp/kdevtmpfsi
 	fail "markdown: the binary's untrusted write time in the timeline table"
 grep -q '^- \*\*cron\*\* (container) `/var/spool/cron/crontabs/root`, written .*; content `\* \* \* \* \* /tmp/kdevtmpfsi\\n`$' "$MT_TMP/app.md" ||
 	fail "markdown: the crontab and its content"
+grep -q '^| established | 127.0.0.1:[0-9]* | 127.0.0.1:3333 | \*\*yes\*\* |$' "$MT_TMP/app.md" ||
+	fail "markdown: the pool connection in the network table"
 grep -q 'How it got in: the application spawned a shell' "$MT_TMP/app.md" ||
 	fail "markdown: the story in What happened"
 mt --color=never "$miner" >"$MT_TMP/app.txt"
 grep -q '^Story       application-spawned-shell: the application spawned a shell' "$MT_TMP/app.txt" ||
 	fail "text: no Story line"
 grep -q '^Timeline    ' "$MT_TMP/app.txt" || fail "text: no Timeline"
+grep -Eq '^(Network)? +established 127\.0\.0\.1:[0-9]+ -> 127\.0\.0\.1:3333 \(a mining pool port\)$' "$MT_TMP/app.txt" ||
+	fail "text: no pool connection"
 grep -q ' file  \* the target.s binary /tmp/kdevtmpfsi last written' "$MT_TMP/app.txt" ||
 	fail "text: the untrusted file time is not marked"
 

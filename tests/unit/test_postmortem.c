@@ -15,6 +15,7 @@
 #include "entry_story.h"
 #include "persistence.h"
 #include "postmortem.h"
+#include "target_net.h"
 #include "timeline.h"
 #include "trace_model.h"
 #include "trusted.h"
@@ -691,6 +692,62 @@ START_TEST(persistence_layer_and_host)
 }
 END_TEST
 
+/* The captured tables: a listener on 127.0.0.1:3333 (31200), a connection
+ * to it (31201), one over IPv6 to port 4444 (41000). */
+START_TEST(network_from_tables)
+{
+	static const char other[] = "  sl  local_address rem_address   st tx_queue rx_queue tr "
+	                            "tm->when retrnsmt   uid  timeout inode\n"
+	                            "   0: 0100007F:9C41 0100007F:01BB 01 00000000:00000000 "
+	                            "00:00000000 00000000     0        0 31300 1 0 20 4 30 10 -1\n";
+	const uint64_t inodes[] = {31201, 31200, 31201, 41000, 31300, 99999};
+	struct mti_tcp_table table = {NULL, 0};
+	struct mti_signatures sigs;
+	struct mt_trace *t = dropper();
+	struct mt_target_net *net = &t->postmortem.network;
+	size_t len;
+	char *text;
+
+	memset(&sigs, 0, sizeof(sigs));
+	ck_assert_int_eq(mti_signatures_builtin(&sigs), MT_OK);
+	text = slurp(MT_FIXTURES_DIR "/net/tcp", &len);
+	ck_assert_int_eq(mti_tcp_parse(text, len, false, &table), MT_OK);
+	free(text);
+	text = slurp(MT_FIXTURES_DIR "/net/tcp6", &len);
+	ck_assert_int_eq(mti_tcp_parse(text, len, true, &table), MT_OK);
+	free(text);
+	ck_assert_int_eq(mti_tcp_parse(other, sizeof(other) - 1, false, &table), MT_OK);
+	ck_assert_int_eq(mti_target_net_match(net, inodes, MTI_ARRAY_LEN(inodes), &table, &sigs),
+	                 MT_OK);
+	ck_assert_uint_eq(net->n_conns, 4); /* the dup()ed socket once, the unknown inode none */
+	ck_assert_str_eq(net->conns[0].state, "established");
+	ck_assert_str_eq(net->conns[0].local, "127.0.0.1");
+	ck_assert_uint_eq(net->conns[0].local_port, 40000);
+	ck_assert_str_eq(net->conns[0].remote, "127.0.0.1");
+	ck_assert_uint_eq(net->conns[0].remote_port, 3333);
+	ck_assert(net->conns[0].pool_port && !net->conns[0].listening);
+	ck_assert_str_eq(net->conns[1].state, "listen");
+	ck_assert(net->conns[1].listening && !net->conns[1].pool_port);
+	ck_assert_uint_eq(net->conns[1].local_port, 3333);
+	ck_assert_str_eq(net->conns[2].remote, "[::1]");
+	ck_assert_uint_eq(net->conns[2].remote_port, 4444);
+	ck_assert(net->conns[2].pool_port);
+	ck_assert_uint_eq(net->conns[3].remote_port, 443); /* not a pool port */
+	ck_assert(!net->conns[3].pool_port);
+	ck_assert_int_eq(mti_postmortem_build(t, NULL, 0), MT_OK);
+	ck_assert_msg(strstr(t->postmortem.what_happened,
+	                     " It is connected to 127.0.0.1:3333, [::1]:4444, mining pool ports of "
+	                     "the miner signatures"),
+	              "%s", t->postmortem.what_happened);
+	ck_assert(strstr(t->postmortem.what_happened, " It listens on 127.0.0.1:3333."));
+	ck_assert_str_eq(mti_tcp_state_name(10), "listen");
+	ck_assert_str_eq(mti_tcp_state_name(99), "unknown");
+	mti_tcp_free(&table);
+	mti_signatures_free(&sigs);
+	mt_trace_free(t);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("postmortem");
@@ -712,6 +769,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, what_happened);
 	tcase_add_test(tc, persistence_kinds);
 	tcase_add_test(tc, persistence_layer_and_host);
+	tcase_add_test(tc, network_from_tables);
 	suite_add_tcase(s, tc);
 	return s;
 }
