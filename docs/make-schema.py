@@ -144,6 +144,10 @@ POSTMORTEM = obj({
         "checked": BOOL, "netns": NINT, "sockets": INT, "truncated": BOOL,
         "connections": arr(obj({"state": S, "local": S, "local_port": INT, "remote": S,
                                 "remote_port": INT, "listening": BOOL, "pool_port": BOOL}))}),
+    "spread": obj({
+        "checked": BOOL, "processes_seen": INT, "other_containers": INT, "truncated": BOOL,
+        "processes": arr(obj({"pid": INT, "comm": NS, "exe": S, "container_id": NS,
+                              "match": enum("same-file", "sha256", "name-and-size")}))}),
     "persistence": obj({
         "checked_container": BOOL, "checked_host": BOOL, "truncated": BOOL,
         "items": arr(obj({"kind": enum("cron", "ld-so-preload", "ssh-authorized-keys", "rc-local",

@@ -118,16 +118,12 @@ static enum mt_err add_item(const struct search *s, enum mt_persist_kind kind, c
 {
 	struct mt_persistence *ps = &s->t->postmortem.persistence;
 	struct mt_persistence_item *it;
-	size_t cap = ps->n_items;
 
-	if (ps->n_items >= MTI_PERSIST_MAX) {
-		ps->truncated = true;
-		return MT_OK;
-	}
-	if (mti_grow((void **)&ps->items, &cap, ps->n_items + 1, sizeof(*ps->items)))
+	if (mti_append_capped((void **)&ps->items, &ps->n_items, MTI_PERSIST_MAX, sizeof(*it),
+	                      &ps->truncated, (void **)&it))
 		return MT_ERR_NOMEM;
-	it = &ps->items[ps->n_items];
-	memset(it, 0, sizeof(*it));
+	if (!it)
+		return MT_OK;
 	it->kind = kind;
 	it->on_host = s->on_host;
 	it->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
@@ -139,7 +135,6 @@ static enum mt_err add_item(const struct search *s, enum mt_persist_kind kind, c
 		    b->data, b->len < MTI_PERSIST_CONTENT ? b->len : MTI_PERSIST_CONTENT);
 		it->content_truncated = truncated || b->len > MTI_PERSIST_CONTENT;
 	}
-	ps->n_items++;
 	if (!it->path || !it->why || (b->data && !it->content))
 		return MT_ERR_NOMEM;
 	return MT_OK;

@@ -120,6 +120,24 @@ static enum mt_err network_words(const struct mt_target_net *net, struct mti_buf
 	return err;
 }
 
+/* " The same miner runs in 3 more containers (5 processes)." */
+static enum mt_err spread_words(const struct mt_spread *sp, struct mti_buf *b)
+{
+	if (!sp->n_procs)
+		return sp->checked ? mti_buf_puts(b, " No other process of the host runs the same "
+		                                     "binary.")
+		                   : MT_OK;
+	if (sp->n_other_containers)
+		return mti_buf_printf(b,
+		                      " The same miner runs in %zu more container%s (%zu more "
+		                      "process%s of the host run the same binary).",
+		                      sp->n_other_containers,
+		                      sp->n_other_containers == 1 ? "" : "s", sp->n_procs,
+		                      sp->n_procs == 1 ? "" : "es");
+	return mti_buf_printf(b, " The same binary runs in %zu more process%s of the host.",
+	                      sp->n_procs, sp->n_procs == 1 ? "" : "es");
+}
+
 /* One paragraph: where it runs, how it got in, the binary, the registry. */
 static enum mt_err what_happened(struct mt_trace *t)
 {
@@ -154,6 +172,8 @@ static enum mt_err what_happened(struct mt_trace *t)
 		err = network_words(&pm->network, &b);
 	if (!err)
 		err = persistence_words(&pm->persistence, &b);
+	if (!err)
+		err = spread_words(&pm->spread, &b);
 	if (!err && pm->registry.checked && !pm->registry.trusted)
 		err = mti_buf_printf(&b, " %s.", pm->registry.text);
 	if (err) {

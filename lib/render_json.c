@@ -728,6 +728,28 @@ static void add_network(struct mti_json *j, cJSON *pm, const struct mt_target_ne
 	mti_json_add_bool(j, x, "truncated", net->truncated);
 }
 
+static void add_spread(struct mti_json *j, cJSON *pm, const struct mt_spread *sp)
+{
+	cJSON *x = add_object(j, pm, "spread"), *arr;
+	size_t i;
+
+	mti_json_add_bool(j, x, "checked", sp->checked);
+	mti_json_add_number(j, x, "processes_seen", (double)sp->processes_seen);
+	mti_json_add_number(j, x, "other_containers", (double)sp->n_other_containers);
+	arr = add_array(j, x, "processes");
+	for (i = 0; i < sp->n_procs; i++) {
+		const struct mt_spread_proc *p = &sp->procs[i];
+		cJSON *o = push_object(j, arr);
+
+		mti_json_add_number(j, o, "pid", p->pid);
+		mti_json_add_bytes(j, o, "comm", p->comm);
+		mti_json_add_bytes(j, o, "exe", p->exe_path);
+		mti_json_add_bytes(j, o, "container_id", p->container_id);
+		mti_json_add_bytes(j, o, "match", p->match);
+	}
+	mti_json_add_bool(j, x, "truncated", sp->truncated);
+}
+
 static void add_persistence(struct mti_json *j, cJSON *pm, const struct mt_persistence *ps)
 {
 	cJSON *x = add_object(j, pm, "persistence"), *arr = add_array(j, x, "items");
@@ -763,6 +785,7 @@ static void add_postmortem(struct mti_json *j, cJSON *root, const struct mt_trac
 	add_story(j, pm, t);
 	add_persistence(j, pm, &t->postmortem.persistence);
 	add_network(j, pm, &t->postmortem.network);
+	add_spread(j, pm, &t->postmortem.spread);
 	if (r->checked) {
 		x = add_object(j, pm, "registry");
 		mti_json_add_bool(j, x, "trusted", r->trusted);

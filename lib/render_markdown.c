@@ -343,6 +343,36 @@ static void render_network(struct mctx *m, const struct mt_target_net *net)
 		m_raw(m, "\nMore connections than the report keeps.\n");
 }
 
+/* Other processes running the same binary. */
+static void render_spread(struct mctx *m, const struct mt_spread *sp)
+{
+	char shortid[16];
+	size_t i;
+
+	if (!sp->n_procs)
+		return;
+	m_fmt(m,
+	      "\n### Spread\n\nThe same binary runs in %zu more process%s, %zu more "
+	      "container%s.\n\n| PID | Name | Executable | Container | Match |\n"
+	      "|---:|---|---|---|---|\n",
+	      sp->n_procs, sp->n_procs == 1 ? "" : "es", sp->n_other_containers,
+	      sp->n_other_containers == 1 ? "" : "s");
+	for (i = 0; i < sp->n_procs; i++) {
+		const struct mt_spread_proc *p = &sp->procs[i];
+
+		m_fmt(m, "| %d | ", (int)p->pid);
+		m_esc(m, p->comm ? p->comm : "?");
+		m_raw(m, " | ");
+		m_cell_code(m, p->exe_path);
+		m_fmt(m, " | %s | %s |\n",
+		      p->container_id ? mt_short_id(p->container_id, shortid, sizeof(shortid))
+		                      : "host",
+		      p->match);
+	}
+	if (sp->truncated)
+		m_raw(m, "\nMore than the report keeps, or more processes than were looked at.\n");
+}
+
 /* The persistence files, their content quoted exactly. */
 static void render_persistence(struct mctx *m, const struct mt_persistence *ps)
 {
@@ -388,6 +418,7 @@ static void render_postmortem(struct mctx *m, const struct mt_trace *t)
 	}
 	render_persistence(m, &t->postmortem.persistence);
 	render_network(m, &t->postmortem.network);
+	render_spread(m, &t->postmortem.spread);
 	if (!tl->n_events)
 		return;
 	m_raw(m, "\n### Timeline\n\n| Time (UTC) | Clock | Fact |\n|---|---|---|\n");

@@ -711,6 +711,20 @@ static void render_postmortem(struct tctx *c, const struct mt_trace *t)
 		}
 		t_endl(c);
 	}
+	for (i = 0; i < pm->spread.n_procs; i++) {
+		const struct mt_spread_proc *p = &pm->spread.procs[i];
+		char shortid[16];
+
+		t_label(c, i == 0 ? "Spread" : "");
+		t_fmt(c, "PID %d ", (int)p->pid);
+		t_esc(c, p->comm ? p->comm : "?");
+		t_raw(c, " ");
+		t_esc(c, p->exe_path);
+		t_fmt(c, " (%s) %s%s", p->match, p->container_id ? "container " : "on the host",
+		      p->container_id ? mt_short_id(p->container_id, shortid, sizeof(shortid))
+		                      : "");
+		t_endl_fit(c);
+	}
 	for (i = 0; i < pm->persistence.n_items; i++) {
 		const struct mt_persistence_item *it = &pm->persistence.items[i];
 		char when[40];

@@ -21,16 +21,12 @@ static enum mt_err add_conn(struct mt_target_net *net, const struct mti_tcp_conn
                             const struct mti_signatures *sigs)
 {
 	struct mt_net_conn *o;
-	size_t cap = net->n_conns;
 
-	if (net->n_conns >= MTI_NET_CONNS) {
-		net->truncated = true;
-		return MT_OK;
-	}
-	if (mti_grow((void **)&net->conns, &cap, net->n_conns + 1, sizeof(*net->conns)))
+	if (mti_append_capped((void **)&net->conns, &net->n_conns, MTI_NET_CONNS, sizeof(*o),
+	                      &net->truncated, (void **)&o))
 		return MT_ERR_NOMEM;
-	o = &net->conns[net->n_conns++];
-	memset(o, 0, sizeof(*o));
+	if (!o)
+		return MT_OK;
 	o->local = mti_strdup(c->local);
 	o->remote = mti_strdup(c->remote);
 	o->state = mti_strdup(mti_tcp_state_name(c->state));

@@ -117,23 +117,18 @@ enum mt_err mti_timeline_add(struct mt_timeline *tl, int64_t time_ns, enum mt_ti
 	struct mti_buf b;
 	va_list ap;
 	enum mt_err err;
-	size_t cap = tl->n_events;
 
-	if (tl->n_events >= MTI_TIMELINE_MAX) {
-		tl->truncated = true;
-		return MT_OK;
-	}
 	mti_buf_init(&b);
 	va_start(ap, fmt);
 	err = mti_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
 	if (!err)
-		err = mti_grow((void **)&tl->events, &cap, tl->n_events + 1, sizeof(*tl->events));
-	if (err) {
+		err = mti_append_capped((void **)&tl->events, &tl->n_events, MTI_TIMELINE_MAX,
+		                        sizeof(*e), &tl->truncated, (void **)&e);
+	if (err || !e) {
 		mti_buf_free(&b);
 		return err;
 	}
-	e = &tl->events[tl->n_events++];
 	e->time_ns = time_ns;
 	e->source = source;
 	e->clock = clock;

@@ -27,6 +27,7 @@
 #include "postmortem.h"
 #include "process.h"
 #include "session.h"
+#include "spread.h"
 #include "target_net.h"
 #include "timeline.h"
 #include "trace_model.h"
@@ -541,6 +542,8 @@ static enum mt_err trace_run(struct mt_session *s, pid_t pid, bool check_start,
 	if (!err)
 		err = mti_classify_verdict(t);
 	collect_hashes(t, &hashes);
+	if (!err)
+		err = mti_spread_read(s, t);
 	if (!err)
 		err = mti_postmortem_build(t, s->opts.trusted_registries,
 		                           s->opts.n_trusted_registries);

@@ -368,8 +368,23 @@ void mti_target_net_clear(struct mt_target_net *n)
 	memset(n, 0, sizeof(*n));
 }
 
+void mti_spread_clear(struct mt_spread *sp)
+{
+	size_t i;
+
+	for (i = 0; i < sp->n_procs; i++) {
+		free(sp->procs[i].comm);
+		free(sp->procs[i].exe_path);
+		free(sp->procs[i].container_id);
+		free(sp->procs[i].match);
+	}
+	free(sp->procs);
+	memset(sp, 0, sizeof(*sp));
+}
+
 void mti_postmortem_clear(struct mt_postmortem *pm)
 {
+	mti_spread_clear(&pm->spread);
 	mti_target_net_clear(&pm->network);
 	mti_persistence_clear(&pm->persistence);
 	mti_timeline_clear(&pm->timeline);

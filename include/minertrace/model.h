@@ -568,12 +568,31 @@ struct mt_target_net {
 	bool truncated; /* more than the cap */
 };
 
+/* Another process of the host that runs the same binary. */
+struct mt_spread_proc {
+	pid_t pid;
+	char *comm;
+	char *exe_path;     /* as that process sees it */
+	char *container_id; /* its container, NULL on the host */
+	char *match;        /* "same-file" (the inode), "sha256", "name-and-size" */
+};
+
+struct mt_spread {
+	bool checked;
+	size_t processes_seen;
+	struct mt_spread_proc *procs;
+	size_t n_procs;
+	size_t n_other_containers; /* distinct containers among procs, not the target's */
+	bool truncated;
+};
+
 struct mt_postmortem {
 	struct mt_timeline timeline;
 	struct mt_entry_story story;
 	struct mt_registry_check registry;
 	struct mt_persistence persistence;
 	struct mt_target_net network;
+	struct mt_spread spread;
 	char *what_happened; /* one paragraph written from the facts above */
 };
 

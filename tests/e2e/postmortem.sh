@@ -4,7 +4,8 @@
 #   1. an application whose init spawns a shell that writes the miner into
 #      /tmp and a root crontab entry, starts the miner and deletes its file;
 #      the miner holds a connection to a fake pool on 127.0.0.1:3333 inside
-#      the container's own network namespace (the first incident);
+#      the container's own network namespace; a second container of the
+#      same image runs the same miner (the first incident);
 #   2. docker exec -u 1000 into a legitimate image;
 #   3. an image whose own entrypoint is the miner, with and without
 #      --trusted-registry and the configuration file.
@@ -21,6 +22,11 @@ cid=$(docker inspect -f '{{.Id}}' "$name")
 init=$(docker inspect -f '{{.State.Pid}}' "$name")
 miner=$(container_pid "$cid" kdevtmpfsi) || die "the miner did not start"
 wait_deleted "$miner" || fail "the shell did not delete the miner's binary"
+# a second container of the same image, the same miner dropped into it
+name2=$(run_container app2 metabase/metabase:v0.46.6 -e MT_BURN=1 -- \
+	app /bin/sh DROP /usr/share/payload/miner /tmp/kdevtmpfsi -o stratum+tcp://pool.example:3333)
+cid2=$(docker inspect -f '{{.Id}}' "$name2")
+miner2=$(container_pid "$cid2" kdevtmpfsi) || die "the second miner did not start"
 f=$MT_TMP/app.json
 mt --json "$miner" >"$f"
 validate "$MT_SCHEMA" "$f"
@@ -61,6 +67,12 @@ check "network: the listening socket" \
 	'[.postmortem.network.connections[] | select(.listening)] | length == 1 and .[0].local_port == 3333 and .[0].pool_port == false' "$f"
 check "what happened: the pool" \
 	'.postmortem.what_happened | test("It is connected to 127.0.0.1:3333, a mining pool port")' "$f"
+check "spread: the second container's miner, by SHA-256" \
+	"[.postmortem.spread.processes[] | select(.pid == $miner2)] == [{\"pid\": $miner2, \"comm\": \"kdevtmpfsi\", \"exe\": \"/tmp/kdevtmpfsi\", \"container_id\": \"$cid2\", \"match\": \"sha256\"}]" "$f"
+check "spread: one more container" \
+	".postmortem.spread.checked and .postmortem.spread.other_containers >= 1 and ([.postmortem.spread.processes[] | select(.container_id == \"$cid\")] | length == 0)" "$f"
+check "what happened: the spread" \
+	'.postmortem.what_happened | test("The same miner runs in [0-9]+ more containers?")' "$f"
 check "no registry check without trusted registries" '.postmortem.registry == null' "$f"
 
 mt --format=markdown "$miner" >"$MT_TMP/app.md"
@@ -79,6 +91,8 @@ mt --color=never "$miner" >"$MT_TMP/app.txt"
 grep -q '^Story       application-spawned-shell: the application spawned a shell' "$MT_TMP/app.txt" ||
 	fail "text: no Story line"
 grep -q '^Timeline    ' "$MT_TMP/app.txt" || fail "text: no Timeline"
+grep -Eq "^(Spread)? +PID $miner2 kdevtmpfsi /tmp/kdevtmpfsi \(sha256\) container ${cid2:0:12}\$" "$MT_TMP/app.txt" ||
+	fail "text: the second container's miner as spread"
 grep -Eq '^(Network)? +established 127\.0\.0\.1:[0-9]+ -> 127\.0\.0\.1:3333 \(a mining pool port\)$' "$MT_TMP/app.txt" ||
 	fail "text: no pool connection"
 grep -q ' file  \* the target.s binary /tmp/kdevtmpfsi last written' "$MT_TMP/app.txt" ||

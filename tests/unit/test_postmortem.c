@@ -15,6 +15,7 @@
 #include "entry_story.h"
 #include "persistence.h"
 #include "postmortem.h"
+#include "spread.h"
 #include "target_net.h"
 #include "timeline.h"
 #include "trace_model.h"
@@ -748,6 +749,53 @@ START_TEST(network_from_tables)
 }
 END_TEST
 
+START_TEST(spread_matches)
+{
+	struct mt_exe e;
+	struct mt_spread *sp;
+	struct mt_trace *t;
+
+	memset(&e, 0, sizeof(e));
+	e.path = "/tmp/kdevtmpfsi";
+	e.have_stat = true;
+	e.size = 866000;
+	e.inode = 77;
+	e.dev_major = 0;
+	e.dev_minor = 52;
+	strcpy(e.sha256, "71c693d3bb4a170abdebce1bffaacff3a3ab1851610c854703f270edadcb24da");
+	ck_assert_str_eq(mti_spread_match(&e, "other", 866000, 0, 52, 77, ""), "same-file");
+	ck_assert_str_eq(mti_spread_match(&e, "x", 866000, 0, 53, 9, e.sha256), "sha256");
+	ck_assert_ptr_null(mti_spread_match(&e, "kdevtmpfsi", 866000, 0, 53, 9, "00"));
+	ck_assert_ptr_null(mti_spread_match(&e, "kdevtmpfsi", 866001, 0, 52, 77, e.sha256));
+	e.sha256[0] = '\0'; /* not hashed: name and size */
+	ck_assert_str_eq(mti_spread_match(&e, "kdevtmpfsi", 866000, 0, 53, 9, ""), "name-and-size");
+	ck_assert_ptr_null(mti_spread_match(&e, "kinsing", 866000, 0, 53, 9, ""));
+	e.have_stat = false;
+	ck_assert_ptr_null(mti_spread_match(&e, "kdevtmpfsi", 866000, 0, 52, 77, ""));
+
+	t = dropper();
+	sp = &t->postmortem.spread;
+	sp->checked = true;
+	sp->procs = calloc(2, sizeof(*sp->procs));
+	ck_assert_ptr_nonnull(sp->procs);
+	sp->procs[0].pid = 5000;
+	sp->procs[0].exe_path = mti_strdup("/tmp/kdevtmpfsi");
+	sp->procs[0].match = mti_strdup("sha256");
+	sp->procs[0].container_id = mti_strdup("ab" CID);
+	sp->procs[1].pid = 5001;
+	sp->procs[1].exe_path = mti_strdup("/tmp/kinsing");
+	sp->procs[1].match = mti_strdup("sha256");
+	sp->n_procs = 2;
+	sp->n_other_containers = 1;
+	ck_assert_int_eq(mti_postmortem_build(t, NULL, 0), MT_OK);
+	ck_assert_msg(strstr(t->postmortem.what_happened,
+	                     " The same miner runs in 1 more container (2 more processes of the "
+	                     "host run the same binary)."),
+	              "%s", t->postmortem.what_happened);
+	mt_trace_free(t);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("postmortem");
@@ -770,6 +818,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, persistence_kinds);
 	tcase_add_test(tc, persistence_layer_and_host);
 	tcase_add_test(tc, network_from_tables);
+	tcase_add_test(tc, spread_matches);
 	suite_add_tcase(s, tc);
 	return s;
 }
