@@ -254,6 +254,25 @@ static enum mt_err search_root(struct search *s)
 	return err;
 }
 
+/* Searches the places under the directory root; *checked when it opened. */
+static enum mt_err search_in(struct search *s, const char *root, bool *checked)
+{
+	enum mt_err err;
+	int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0) {
+		mti_warn(s->t, mti_errno_to_err(errno), 0, "persistence", "cannot open %s%s: %s",
+		         s->on_host ? "" : "the writable layer ", root, strerror(errno));
+		return MT_OK;
+	}
+	*checked = true;
+	s->root_fd = fd;
+	err = search_root(s);
+	s->root_fd = -1;
+	close(fd);
+	return err;
+}
+
 static const char *base_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -268,18 +287,8 @@ enum mt_err mti_persistence_read(struct mt_trace *t, const char *upperdir, const
 	struct search s = {t, -1, false, {NULL, NULL, NULL}, 0};
 	enum mt_err err = MT_OK;
 
-	if (upperdir) {
-		s.root_fd = open(upperdir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (s.root_fd < 0) {
-			mti_warn(t, mti_errno_to_err(errno), 0, "persistence",
-			         "cannot open the writable layer %s: %s", upperdir,
-			         strerror(errno));
-		} else {
-			ps->checked_container = true;
-			err = search_root(&s);
-			close(s.root_fd);
-		}
-	}
+	if (upperdir)
+		err = search_in(&s, upperdir, &ps->checked_container);
 	/* The host is searched for the target's binary by path and by name;
 	 * names shorter than 4 bytes would be found everywhere. */
 	if (err || !host_root || !target || !target->exe.path || target->exe.memfd)
@@ -291,14 +300,5 @@ enum mt_err mti_persistence_read(struct mt_trace *t, const char *upperdir, const
 	if (target->comm && strlen(target->comm) >= 4 &&
 	    strcmp(target->comm, base_of(target->exe.path)) != 0)
 		s.needles[s.n_needles++] = target->comm;
-	s.root_fd = open(host_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (s.root_fd < 0) {
-		mti_warn(t, mti_errno_to_err(errno), 0, "persistence", "cannot open %s: %s",
-		         host_root, strerror(errno));
-		return MT_OK;
-	}
-	ps->checked_host = true;
-	err = search_root(&s);
-	close(s.root_fd);
-	return err;
+	return search_in(&s, host_root, &ps->checked_host);
 }

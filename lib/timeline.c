@@ -113,7 +113,7 @@ bool mti_parse_engine_time(const char *s, int64_t *ns)
 enum mt_err mti_timeline_add(struct mt_timeline *tl, int64_t time_ns, enum mt_time_source source,
                              enum mt_clock clock, bool untrusted, pid_t pid, const char *fmt, ...)
 {
-	struct mt_time_event *e;
+	struct mt_time_event *e = NULL;
 	struct mti_buf b;
 	va_list ap;
 	enum mt_err err;
