@@ -32,7 +32,15 @@ struct cli {
 	bool exit_zero; /* scan, report: 0 also when something is found */
 	const char *pid_arg;
 	const char *collect_dir;
+	const char *config_file; /* NULL: MT_CONFIG_FILE when it exists */
+	const char **trusted;    /* --trusted-registry values (argv strings) */
+	size_t n_trusted;
+	struct mt_config config;
+	const char **all_trusted; /* the config file's, then the command line's */
 };
+
+#define MT_CONFIG_FILE "/etc/minertrace.conf"
+#define MT_TRUSTED_MAX_ARGS 256
 
 enum {
 	OPT_COLOR = 256,
@@ -48,6 +56,8 @@ enum {
 	OPT_NO_PROBE,
 	OPT_NO_REEXEC,
 	OPT_EXIT_ZERO,
+	OPT_TRUSTED_REGISTRY,
+	OPT_CONFIG,
 };
 
 static const struct option long_options[] = {
@@ -68,6 +78,8 @@ static const struct option long_options[] = {
     {"no-probe", no_argument, NULL, OPT_NO_PROBE},
     {"no-reexec", no_argument, NULL, OPT_NO_REEXEC},
     {"exit-zero", no_argument, NULL, OPT_EXIT_ZERO},
+    {"trusted-registry", required_argument, NULL, OPT_TRUSTED_REGISTRY},
+    {"config", required_argument, NULL, OPT_CONFIG},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -105,6 +117,11 @@ static void usage(FILE *out)
 	    "                           replies, reports, hashes\n"
 	    "      --no-reexec          when a preload library (rootkit) is loaded into\n"
 	    "                           minertrace, report it but do not run again without it\n"
+	    "      --trusted-registry=PREFIX\n"
+	    "                           an image registry (and path) you trust, repeatable;\n"
+	    "                           an image from anywhere else is reported as such\n"
+	    "      --config=FILE        read trusted registries from FILE (default:\n"
+	    "                           /etc/minertrace.conf when it exists)\n"
 	    "  -h, --help               show this help and exit\n"
 	    "  -V, --version            show the version and exit\n"
 	    "\n"
@@ -330,6 +347,16 @@ static int parse_option(struct cli *cli, int c, char **argv)
 	case OPT_EXIT_ZERO:
 		cli->exit_zero = true;
 		return -1;
+	case OPT_TRUSTED_REGISTRY:
+		if (!*optarg)
+			return usage_error("--trusted-registry: the prefix is empty");
+		if (cli->n_trusted >= MT_TRUSTED_MAX_ARGS)
+			return usage_error("--trusted-registry: more than %d", MT_TRUSTED_MAX_ARGS);
+		cli->trusted[cli->n_trusted++] = optarg;
+		return -1;
+	case OPT_CONFIG:
+		cli->config_file = optarg;
+		return -1;
 	case 'h':
 		usage(stdout);
 		return finish_output(MT_OK, "the help");
@@ -343,6 +370,45 @@ static int parse_option(struct cli *cli, int c, char **argv)
 			return usage_error("'%s' is not a valid PID (1-4194304)", argv[optind - 1]);
 		return usage_error("unknown option '%s'", argv[optind - 1]);
 	}
+}
+
+/* Reads the configuration file and joins its trusted registries with the
+ * command line's into the session options. Returns -1 to go on, or an exit
+ * status. */
+static int load_config(struct cli *cli)
+{
+	char detail[512];
+	enum mt_err err;
+	size_t i, n;
+
+	err = mt_config_read(cli->config_file ? cli->config_file : MT_CONFIG_FILE,
+	                     cli->config_file != NULL, &cli->config, detail, sizeof(detail));
+	if (err) {
+		fprintf(stderr, "minertrace: config: %s\n", detail[0] ? detail : mt_strerror(err));
+		return err == MT_ERR_NOMEM ? MT_EXIT_FAILURE : MT_EXIT_USAGE;
+	}
+	n = cli->config.n_trusted_registries + cli->n_trusted;
+	if (!n)
+		return -1;
+	cli->all_trusted = calloc(n, sizeof(*cli->all_trusted));
+	if (!cli->all_trusted) {
+		fputs("minertrace: out of memory\n", stderr);
+		return MT_EXIT_FAILURE;
+	}
+	for (i = 0; i < cli->config.n_trusted_registries; i++)
+		cli->all_trusted[i] = cli->config.trusted_registries[i];
+	for (i = 0; i < cli->n_trusted; i++)
+		cli->all_trusted[cli->config.n_trusted_registries + i] = cli->trusted[i];
+	cli->opts.trusted_registries = cli->all_trusted;
+	cli->opts.n_trusted_registries = n;
+	return -1;
+}
+
+static void cli_free(struct cli *cli)
+{
+	mt_config_clear(&cli->config);
+	free(cli->all_trusted);
+	free(cli->trusted);
 }
 
 /* Returns -1 to go on, or an exit status. */
@@ -556,17 +622,24 @@ int mt_cli_main(int argc, char **argv)
 		return MT_EXIT_FAILURE;
 	}
 	memcpy(original_argv, argv, (size_t)argc * sizeof(*argv));
-	rc = parse_args(argc, argv, &cli);
+	cli.trusted = calloc(MT_TRUSTED_MAX_ARGS, sizeof(*cli.trusted));
+	rc = cli.trusted ? parse_args(argc, argv, &cli) : MT_EXIT_FAILURE;
+	if (rc < 0)
+		rc = load_config(&cli);
 	if (rc >= 0) {
 		free(original_argv);
+		cli_free(&cli);
 		return rc;
 	}
 	if (cli.report_paths) {
 		free(original_argv);
-		return run_report(&cli);
+		rc = run_report(&cli);
+		cli_free(&cli);
+		return rc;
 	}
 	if (!cli.scan_mode && !parse_count(cli.pid_arg, 1, 4194304, &pid)) {
 		free(original_argv);
+		cli_free(&cli);
 		return usage_error("'%s' is not a valid PID (1-4194304)", cli.pid_arg);
 	}
 	/* Decided before anything is traced or printed. */
@@ -575,6 +648,7 @@ int mt_cli_main(int argc, char **argv)
 		fprintf(stderr, "minertrace: --collect: %s\n",
 		        detail[0] ? detail : mt_strerror(err));
 		free(original_argv);
+		cli_free(&cli);
 		return MT_EXIT_FAILURE;
 	}
 	/* Before anything is loaded with dlopen (see minertrace/preload.h). */
@@ -584,10 +658,12 @@ int mt_cli_main(int argc, char **argv)
 	if (err) {
 		mt_preload_report_clear(&preload);
 		fprintf(stderr, "minertrace: %s\n", detail[0] ? detail : mt_strerror(err));
+		cli_free(&cli);
 		return MT_EXIT_FAILURE;
 	}
 	mt_session_set_preload(session, &preload);
 	rc = cli.scan_mode ? run_scan(&cli, session) : run_trace(&cli, session, (pid_t)pid);
 	mt_session_free(session);
+	cli_free(&cli);
 	return rc;
 }

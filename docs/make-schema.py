@@ -138,6 +138,38 @@ VERDICT = obj({"classification": enum("unknown", "host-process", "unwanted-image
                                       "introduced-process", "image-content",
                                       "moved-into-container-cgroup"),
                "summary": NS, "signals": arr(obj({"id": S, "detail": S}))})
+TIME_SOURCES = ["image-created", "container-created", "container-started", "engine-event", "exec",
+                "process-start", "exe-modified", "exe-changed", "drift-modified",
+                "persistence-modified"]
+POSTMORTEM = obj({
+    "what_happened": NS,
+    "timeline": obj({"events": arr(obj({"time": S, "source": enum(*TIME_SOURCES),
+                                        "clock": enum("engine", "kernel", "file"),
+                                        "untrusted": BOOL, "pid": NINT, "what": S})),
+                     "truncated": BOOL, "boot_time": NS}),
+    "entry_story": obj({
+        "kind": enum("unknown", "application-spawned-shell", "exec", "setns", "unwanted-image",
+                     "init-tree", "host-process"),
+        "application_pid": NINT, "application": NS, "spawned_pid": NINT, "spawned": NS,
+        "image": NS, "image_version": NS, "image_version_from": NS,
+        "exec": nullable(obj({"id": S, "user": NS, "command": NS, "time": NS})), "text": NS}),
+    "network": obj({
+        "checked": BOOL, "netns": NINT, "sockets": INT, "truncated": BOOL,
+        "connections": arr(obj({"state": S, "local": S, "local_port": INT, "remote": S,
+                                "remote_port": INT, "listening": BOOL, "pool_port": BOOL}))}),
+    "spread": obj({
+        "checked": BOOL, "processes_seen": INT, "other_containers": INT, "truncated": BOOL,
+        "processes": arr(obj({"pid": INT, "comm": NS, "exe": S, "container_id": NS,
+                              "match": enum("same-file", "sha256", "name-and-size")}))}),
+    "persistence": obj({
+        "checked_container": BOOL, "checked_host": BOOL, "truncated": BOOL,
+        "items": arr(obj({"kind": enum("cron", "ld-so-preload", "ssh-authorized-keys", "rc-local",
+                                       "init-script", "systemd-unit", "profile", "shell-rc"),
+                          "where": enum("container", "host"), "path": S, "modified": S,
+                          "size": INT, "content": NS, "content_truncated": BOOL,
+                          "why": S}))}),
+    "registry": nullable(obj({"trusted": BOOL, "image": S, "registry": S, "matched": NS,
+                              "text": S}))})
 ENGINE = obj({"enabled": BOOL, "endpoint": NS, "reachable": BOOL, "api_version": NS,
               "engine_version": NS, "requests": INT})
 WARNING = obj({"code": enum(*ERRS), "pid": NINT, "subject": S, "message": S})
@@ -148,7 +180,7 @@ TRACE = obj({
     "chain_end": enum("root", "parent-vanished", "pid-recycled", "loop", "depth-limit",
                       "unreadable"),
     "chain": arr(PROCESS), "containers": arr(CONTAINER), "origin": ORIGIN, "entry": ENTRY,
-    "verdict": VERDICT, "engine": ENGINE, "warnings": arr(WARNING)})
+    "verdict": VERDICT, "postmortem": POSTMORTEM, "engine": ENGINE, "warnings": arr(WARNING)})
 
 SCAN = obj({
     "schema": {"const": "minertrace-scan/1"}, "evidence": EVIDENCE, "interval_seconds": NUM,

@@ -103,6 +103,28 @@ NAME_FN(
 NAME_FN(mt_change_kind_name, enum mt_change_kind, [MT_CHANGE_MODIFIED] = "modified",
         [MT_CHANGE_ADDED] = "added", [MT_CHANGE_DELETED] = "deleted")
 
+NAME_FN(mt_clock_name, enum mt_clock, [MT_CLOCK_ENGINE] = "engine", [MT_CLOCK_KERNEL] = "kernel",
+        [MT_CLOCK_FILE] = "file")
+
+NAME_FN(mt_time_source_name, enum mt_time_source, [MT_TIME_IMAGE_CREATED] = "image-created",
+        [MT_TIME_CONTAINER_CREATED] = "container-created",
+        [MT_TIME_CONTAINER_STARTED] = "container-started", [MT_TIME_ENGINE_EVENT] = "engine-event",
+        [MT_TIME_EXEC] = "exec", [MT_TIME_PROCESS_START] = "process-start",
+        [MT_TIME_EXE_MODIFIED] = "exe-modified", [MT_TIME_EXE_CHANGED] = "exe-changed",
+        [MT_TIME_DRIFT_MODIFIED] = "drift-modified",
+        [MT_TIME_PERSISTENCE_MODIFIED] = "persistence-modified")
+
+NAME_FN(mt_persist_kind_name,
+        enum mt_persist_kind, [MT_PERSIST_CRON] = "cron", [MT_PERSIST_PRELOAD] = "ld-so-preload",
+        [MT_PERSIST_SSH_KEYS] = "ssh-authorized-keys", [MT_PERSIST_RC_LOCAL] = "rc-local",
+        [MT_PERSIST_INIT_SCRIPT] = "init-script", [MT_PERSIST_SYSTEMD_UNIT] = "systemd-unit",
+        [MT_PERSIST_PROFILE] = "profile", [MT_PERSIST_SHELL_RC] = "shell-rc")
+
+NAME_FN(mt_story_name, enum mt_story_kind, [MT_STORY_UNKNOWN] = "unknown",
+        [MT_STORY_APP_SPAWNED_SHELL] = "application-spawned-shell", [MT_STORY_EXEC] = "exec",
+        [MT_STORY_SETNS] = "setns", [MT_STORY_UNWANTED_IMAGE] = "unwanted-image",
+        [MT_STORY_INIT_TREE] = "init-tree", [MT_STORY_HOST] = "host-process")
+
 char *mt_short_id(const char *id, char *buf, size_t buf_len)
 {
 	if (!buf || !buf_len)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signatures.h"
 #include "util.h"
 
 static int hexval(char c)
@@ -86,7 +87,6 @@ enum mt_err mti_tcp_parse(const char *buf, size_t len, bool v6, struct mti_tcp_t
 		struct mti_tcp_conn c;
 		uint64_t st, inode;
 		unsigned lport;
-		char laddr[48];
 
 		while (q < le && n < 12) {
 			while (q < le && *q == ' ')
@@ -102,7 +102,7 @@ enum mt_err mti_tcp_parse(const char *buf, size_t len, bool v6, struct mti_tcp_t
 		memset(&c, 0, sizeof(c));
 		/* sl local remote st tx:rx tr:when retrnsmt uid timeout inode */
 		if (n >= 10 && fl[0] >= 2 && f[0][fl[0] - 1] == ':' &&
-		    parse_endpoint(f[1], fl[1], v6, laddr, sizeof(laddr), &lport) &&
+		    parse_endpoint(f[1], fl[1], v6, c.local, sizeof(c.local), &lport) &&
 		    parse_endpoint(f[2], fl[2], v6, c.remote, sizeof(c.remote), &c.remote_port) &&
 		    parse_hex(f[3], fl[3], &st) && st <= 0xff &&
 		    mti_parse_u64(f[9], fl[9], &inode)) {
@@ -145,4 +145,19 @@ bool mti_parse_socket_link(const char *link, uint64_t *inode)
 		return false;
 	l = strlen(link);
 	return mti_parse_u64(link + 8, l - 9, inode);
+}
+
+const char *mti_tcp_state_name(unsigned state)
+{
+	static const char *const names[] = {
+	    NULL,    "established", "syn-sent", "syn-recv", "fin-wait1", "fin-wait2",   "time-wait",
+	    "close", "close-wait",  "last-ack", "listen",   "closing",   "new-syn-recv"};
+
+	return state < MTI_ARRAY_LEN(names) && names[state] ? names[state] : "unknown";
+}
+
+bool mti_tcp_to_pool(const struct mti_signatures *sigs, const struct mti_tcp_conn *conn)
+{
+	return (conn->state == MTI_TCP_ESTABLISHED || conn->state == MTI_TCP_SYN_SENT) &&
+	       mti_signature_port(sigs, conn->remote_port);
 }

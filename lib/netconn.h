@@ -12,6 +12,9 @@
 
 #define MTI_TCP_ESTABLISHED 1
 #define MTI_TCP_SYN_SENT 2
+#define MTI_TCP_LISTEN 10
+
+struct mti_signatures;
 
 struct mti_tcp_conn {
 	uint64_t inode;
@@ -19,6 +22,7 @@ struct mti_tcp_conn {
 	unsigned remote_port;
 	unsigned state;
 	char remote[48]; /* "127.0.0.1" or "[::1]" */
+	char local[48];
 };
 
 struct mti_tcp_table {
@@ -34,6 +38,14 @@ void mti_tcp_free(struct mti_tcp_table *table);
 
 /* The connection with this socket inode, or NULL. */
 const struct mti_tcp_conn *mti_tcp_find(const struct mti_tcp_table *table, uint64_t inode);
+
+/* The kernel's name of a TCP state ("established", "listen"...), "unknown"
+ * past the table. */
+const char *mti_tcp_state_name(unsigned state);
+
+/* True when conn is connected or connecting to a pool port of sigs: the
+ * one rule for the scan's signal and the trace's network section. */
+bool mti_tcp_to_pool(const struct mti_signatures *sigs, const struct mti_tcp_conn *conn);
 
 /* Parses a fd link "socket:[12345]" into its inode. */
 bool mti_parse_socket_link(const char *link, uint64_t *inode);

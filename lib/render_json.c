@@ -171,6 +171,15 @@ static void add_time_ms(struct mti_json *j, cJSON *o, const char *key, int64_t m
 		mti_json_add_bytes(j, o, key, mti_format_utc_ms(ms, buf, sizeof(buf)));
 }
 
+/* Adds a PID, or null for 0 (not about one process). */
+static void add_opt_pid(struct mti_json *j, cJSON *o, const char *key, pid_t pid)
+{
+	if (pid)
+		mti_json_add_number(j, o, key, pid);
+	else
+		add_null(j, o, key);
+}
+
 /* Adds a number when known (non-zero), null otherwise. */
 static void add_opt_u64(struct mti_json *j, cJSON *o, const char *key, uint64_t v)
 {
@@ -580,10 +589,7 @@ static void add_evidence(struct mti_json *j, cJSON *root, const struct mt_eviden
 		    w->code != MT_ERR_UNSUPPORTED && w->code != MT_ERR_TOO_LARGE)
 			continue;
 		u = push_object(j, un);
-		if (w->pid)
-			mti_json_add_number(j, u, "pid", w->pid);
-		else
-			add_null(j, u, "pid");
+		add_opt_pid(j, u, "pid", w->pid);
 		mti_json_add_bytes(j, u, "what", w->subject);
 		mti_json_add_bytes(j, u, "why", w->message);
 	}
@@ -599,10 +605,7 @@ static void add_warnings(struct mti_json *j, cJSON *root, const struct mt_warnin
 		cJSON *w = push_object(j, arr);
 
 		mti_json_add_bytes(j, w, "code", mt_err_name(warnings[i].code));
-		if (warnings[i].pid)
-			mti_json_add_number(j, w, "pid", warnings[i].pid);
-		else
-			add_null(j, w, "pid");
+		add_opt_pid(j, w, "pid", warnings[i].pid);
 		mti_json_add_bytes(j, w, "subject", warnings[i].subject);
 		mti_json_add_bytes(j, w, "message", warnings[i].message);
 	}
@@ -704,6 +707,156 @@ static void add_entry_verdict(struct mti_json *j, cJSON *root, const struct mt_t
 	}
 }
 
+/* A chain process by index: its PID and name, or nulls. */
+static void add_chain_ref(struct mti_json *j, cJSON *o, const char *pid_key, const char *name_key,
+                          const struct mt_trace *t, int index)
+{
+	if (index >= 0 && (size_t)index < t->chain_len) {
+		mti_json_add_number(j, o, pid_key, t->chain[index].pid);
+		mti_json_add_bytes(j, o, name_key, t->chain[index].comm);
+	} else {
+		add_null(j, o, pid_key);
+		add_null(j, o, name_key);
+	}
+}
+
+static void add_timeline(struct mti_json *j, cJSON *pm, const struct mt_timeline *tl)
+{
+	cJSON *x = add_object(j, pm, "timeline"), *arr = add_array(j, x, "events");
+	size_t i;
+
+	for (i = 0; i < tl->n_events; i++) {
+		const struct mt_time_event *e = &tl->events[i];
+		cJSON *o = push_object(j, arr);
+
+		add_time_ms(j, o, "time", e->time_ns / 1000000);
+		mti_json_add_bytes(j, o, "source", mt_time_source_name(e->source));
+		mti_json_add_bytes(j, o, "clock", mt_clock_name(e->clock));
+		mti_json_add_bool(j, o, "untrusted", e->untrusted);
+		add_opt_pid(j, o, "pid", e->pid);
+		mti_json_add_bytes(j, o, "what", e->what);
+	}
+	mti_json_add_bool(j, x, "truncated", tl->truncated);
+	add_time_ms(j, x, "boot_time", tl->boot_time_ns > 0 ? tl->boot_time_ns / 1000000 : -1);
+}
+
+static void add_story(struct mti_json *j, cJSON *pm, const struct mt_trace *t)
+{
+	const struct mt_entry_story *st = &t->postmortem.story;
+	cJSON *x = add_object(j, pm, "entry_story"), *e;
+
+	mti_json_add_bytes(j, x, "kind", mt_story_name(st->kind));
+	add_chain_ref(j, x, "application_pid", "application", t, st->app_index);
+	add_chain_ref(j, x, "spawned_pid", "spawned", t, st->shell_index);
+	mti_json_add_bytes(j, x, "image", st->image_ref);
+	mti_json_add_bytes(j, x, "image_version", st->image_version);
+	mti_json_add_bytes(j, x, "image_version_from", st->image_version_from);
+	if (st->kind == MT_STORY_EXEC && st->exec_id) {
+		e = add_object(j, x, "exec");
+		mti_json_add_bytes(j, e, "id", st->exec_id);
+		mti_json_add_bytes(j, e, "user", st->exec_user);
+		mti_json_add_bytes(j, e, "command", st->exec_command);
+		add_time_ms(j, e, "time", st->exec_time_ns > 0 ? st->exec_time_ns / 1000000 : -1);
+	} else {
+		add_null(j, x, "exec");
+	}
+	mti_json_add_bytes(j, x, "text", st->text);
+}
+
+static void add_network(struct mti_json *j, cJSON *pm, const struct mt_target_net *net)
+{
+	cJSON *x = add_object(j, pm, "network"), *arr;
+	size_t i;
+
+	mti_json_add_bool(j, x, "checked", net->checked);
+	add_opt_u64(j, x, "netns", net->netns);
+	mti_json_add_number(j, x, "sockets", (double)net->n_sockets);
+	arr = add_array(j, x, "connections");
+	for (i = 0; i < net->n_conns; i++) {
+		const struct mt_net_conn *c = &net->conns[i];
+		cJSON *o = push_object(j, arr);
+
+		mti_json_add_bytes(j, o, "state", c->state);
+		mti_json_add_bytes(j, o, "local", c->local);
+		mti_json_add_number(j, o, "local_port", c->local_port);
+		mti_json_add_bytes(j, o, "remote", c->remote);
+		mti_json_add_number(j, o, "remote_port", c->remote_port);
+		mti_json_add_bool(j, o, "listening", c->listening);
+		mti_json_add_bool(j, o, "pool_port", c->pool_port);
+	}
+	mti_json_add_bool(j, x, "truncated", net->truncated);
+}
+
+static void add_spread(struct mti_json *j, cJSON *pm, const struct mt_spread *sp)
+{
+	cJSON *x = add_object(j, pm, "spread"), *arr;
+	size_t i;
+
+	mti_json_add_bool(j, x, "checked", sp->checked);
+	mti_json_add_number(j, x, "processes_seen", (double)sp->processes_seen);
+	mti_json_add_number(j, x, "other_containers", (double)sp->n_other_containers);
+	arr = add_array(j, x, "processes");
+	for (i = 0; i < sp->n_procs; i++) {
+		const struct mt_spread_proc *p = &sp->procs[i];
+		cJSON *o = push_object(j, arr);
+
+		mti_json_add_number(j, o, "pid", p->pid);
+		mti_json_add_bytes(j, o, "comm", p->comm);
+		mti_json_add_bytes(j, o, "exe", p->exe_path);
+		mti_json_add_bytes(j, o, "container_id", p->container_id);
+		mti_json_add_bytes(j, o, "match", p->match);
+	}
+	mti_json_add_bool(j, x, "truncated", sp->truncated);
+}
+
+static void add_persistence(struct mti_json *j, cJSON *pm, const struct mt_persistence *ps)
+{
+	cJSON *x = add_object(j, pm, "persistence"), *arr = add_array(j, x, "items");
+	size_t i;
+
+	mti_json_add_bool(j, x, "checked_container", ps->checked_container);
+	mti_json_add_bool(j, x, "checked_host", ps->checked_host);
+	for (i = 0; i < ps->n_items; i++) {
+		const struct mt_persistence_item *it = &ps->items[i];
+		cJSON *o = push_object(j, arr);
+
+		mti_json_add_bytes(j, o, "kind", mt_persist_kind_name(it->kind));
+		mti_json_add_bytes(j, o, "where", it->on_host ? "host" : "container");
+		mti_json_add_bytes(j, o, "path", it->path);
+		add_time_ms(j, o, "modified", it->mtime_ns / 1000000);
+		mti_json_add_number(j, o, "size", (double)it->size);
+		mti_json_add_bytes(j, o, "content", it->content);
+		mti_json_add_bool(j, o, "content_truncated", it->content_truncated);
+		mti_json_add_bytes(j, o, "why", it->why);
+	}
+	mti_json_add_bool(j, x, "truncated", ps->truncated);
+}
+
+/* The post-mortem: what happened, the timeline, how it got in, the
+ * registry check, persistence. */
+static void add_postmortem(struct mti_json *j, cJSON *root, const struct mt_trace *t)
+{
+	const struct mt_registry_check *r = &t->postmortem.registry;
+	cJSON *pm = add_object(j, root, "postmortem"), *x;
+
+	mti_json_add_bytes(j, pm, "what_happened", t->postmortem.what_happened);
+	add_timeline(j, pm, &t->postmortem.timeline);
+	add_story(j, pm, t);
+	add_persistence(j, pm, &t->postmortem.persistence);
+	add_network(j, pm, &t->postmortem.network);
+	add_spread(j, pm, &t->postmortem.spread);
+	if (r->checked) {
+		x = add_object(j, pm, "registry");
+		mti_json_add_bool(j, x, "trusted", r->trusted);
+		mti_json_add_bytes(j, x, "image", r->image);
+		mti_json_add_bytes(j, x, "registry", r->registry);
+		mti_json_add_bytes(j, x, "matched", r->matched);
+		mti_json_add_bytes(j, x, "text", r->text);
+	} else {
+		add_null(j, pm, "registry");
+	}
+}
+
 cJSON *mti_json_trace(const struct mt_trace *t)
 {
 	struct mti_json j = {MT_OK};
@@ -730,6 +883,7 @@ cJSON *mti_json_trace(const struct mt_trace *t)
 		add_container(&j, arr, t, &t->containers[i]);
 	add_origin(&j, root, t);
 	add_entry_verdict(&j, root, t);
+	add_postmortem(&j, root, t);
 	x = add_object(&j, root, "engine");
 	mti_json_add_bool(&j, x, "enabled", t->engine.enabled);
 	mti_json_add_bytes(&j, x, "endpoint", t->engine.endpoint);

@@ -323,6 +323,120 @@ static void render_entry(struct mctx *m, const struct mt_trace *t)
 	}
 }
 
+/* The target's TCP sockets. */
+static void render_network(struct mctx *m, const struct mt_target_net *net)
+{
+	size_t i;
+
+	if (!net->n_conns)
+		return;
+	m_raw(m, "\n### Network\n\n| State | Local | Remote | Pool port |\n|---|---|---|---|\n");
+	for (i = 0; i < net->n_conns; i++) {
+		const struct mt_net_conn *c = &net->conns[i];
+
+		m_fmt(m, "| %s | %s:%u | ", c->state, c->local, c->local_port);
+		if (!c->listening)
+			m_fmt(m, "%s:%u", c->remote, c->remote_port);
+		m_fmt(m, " | %s |\n", c->pool_port ? "**yes**" : "");
+	}
+	if (net->truncated)
+		m_raw(m, "\nMore connections than the report keeps.\n");
+}
+
+/* Other processes running the same binary. */
+static void render_spread(struct mctx *m, const struct mt_spread *sp)
+{
+	char shortid[16];
+	size_t i;
+
+	if (!sp->n_procs)
+		return;
+	m_fmt(m,
+	      "\n### Spread\n\nThe same binary runs in %zu more process%s, %zu more "
+	      "container%s.\n\n| PID | Name | Executable | Container | Match |\n"
+	      "|---:|---|---|---|---|\n",
+	      sp->n_procs, sp->n_procs == 1 ? "" : "es", sp->n_other_containers,
+	      sp->n_other_containers == 1 ? "" : "s");
+	for (i = 0; i < sp->n_procs; i++) {
+		const struct mt_spread_proc *p = &sp->procs[i];
+
+		m_fmt(m, "| %d | ", (int)p->pid);
+		m_esc(m, p->comm ? p->comm : "?");
+		m_raw(m, " | ");
+		m_cell_code(m, p->exe_path);
+		m_fmt(m, " | %s | %s |\n",
+		      p->container_id ? mt_short_id(p->container_id, shortid, sizeof(shortid))
+		                      : "host",
+		      p->match);
+	}
+	if (sp->truncated)
+		m_raw(m, "\nMore than the report keeps, or more processes than were looked at.\n");
+}
+
+/* The persistence files, their content quoted exactly. */
+static void render_persistence(struct mctx *m, const struct mt_persistence *ps)
+{
+	size_t i;
+
+	if (!ps->n_items)
+		return;
+	m_raw(m, "\n### Persistence\n\n");
+	for (i = 0; i < ps->n_items; i++) {
+		const struct mt_persistence_item *it = &ps->items[i];
+		char when[40];
+
+		m_fmt(m, "- **%s** (%s) ", mt_persist_kind_name(it->kind),
+		      it->on_host ? "host" : "container");
+		m_code(m, it->path);
+		m_fmt(m, ", written %s (untrusted), %llu bytes: ",
+		      mti_format_utc_ms(it->mtime_ns / 1000000, when, sizeof(when)),
+		      (unsigned long long)it->size);
+		m_esc(m, it->why);
+		if (it->content) {
+			m_raw(m, "; content ");
+			m_code(m, it->content);
+			if (it->content_truncated)
+				m_raw(m, " (cut)");
+		}
+		m_raw(m, "\n");
+	}
+	if (ps->truncated)
+		m_raw(m, "- (more files than the report keeps)\n");
+}
+
+/* "What happened" in one paragraph, the persistence files, then the
+ * timeline as a table. */
+static void render_postmortem(struct mctx *m, const struct mt_trace *t)
+{
+	const struct mt_timeline *tl = &t->postmortem.timeline;
+	size_t i;
+
+	if (t->postmortem.what_happened) {
+		m_raw(m, "\n### What happened\n\n");
+		m_esc(m, t->postmortem.what_happened);
+		m_raw(m, "\n");
+	}
+	render_persistence(m, &t->postmortem.persistence);
+	render_network(m, &t->postmortem.network);
+	render_spread(m, &t->postmortem.spread);
+	if (!tl->n_events)
+		return;
+	m_raw(m, "\n### Timeline\n\n| Time (UTC) | Clock | Fact |\n|---|---|---|\n");
+	for (i = 0; i < tl->n_events; i++) {
+		const struct mt_time_event *e = &tl->events[i];
+		char when[40];
+
+		m_fmt(m, "| %s | %s%s | ",
+		      mti_format_utc_ms(e->time_ns / 1000000, when, sizeof(when)),
+		      mt_clock_name(e->clock), e->untrusted ? " (untrusted)" : "");
+		m_esc(m, e->what);
+		m_raw(m, " |\n");
+	}
+	if (tl->truncated)
+		m_raw(m, "\nMore facts than the timeline keeps: the latest are left out.\n");
+	m_raw(m, "\nUntrusted times can be set by whoever wrote the file or built the image.\n");
+}
+
 static void render_hashes(struct mctx *m, const struct mt_trace *t)
 {
 	size_t i;
@@ -534,6 +648,7 @@ enum mt_err mt_render_markdown(const struct mt_trace *t, const struct mt_render_
 		m_fmt(&m, "\nState: %s.\n", mti_state_words(t->chain[0].state));
 	if (t->status == MT_TRACE_VANISHED)
 		m_raw(&m, "\n**The target exited or its PID was reused during the trace.**\n");
+	render_postmortem(&m, t);
 	render_chain(&m, t);
 	for (i = 0; i < t->n_containers; i++)
 		render_container(&m, &t->containers[i]);

@@ -712,6 +712,109 @@ static void render_verdict(struct tctx *c, const struct mt_trace *t)
 	}
 }
 
+/* How it got in, the registry check and the timeline, oldest first (one
+ * line per fact, cut to the terminal width); a '*' marks a time its writer
+ * could set. */
+static void render_postmortem(struct tctx *c, const struct mt_trace *t)
+{
+	const struct mt_postmortem *pm = &t->postmortem;
+	bool untrusted = false;
+	size_t i;
+
+	if (pm->story.text) {
+		t_label(c, "Story");
+		t_raw(c, mt_story_name(pm->story.kind));
+		t_raw(c, ": ");
+		t_esc(c, pm->story.text);
+		t_endl(c);
+	}
+	if (pm->registry.checked) {
+		t_label(c, "Registry");
+		t_color(c, pm->registry.trusted ? C_GREEN : C_BOLD C_RED);
+		t_raw(c, pm->registry.trusted ? "trusted" : "not trusted");
+		t_color(c, C_RESET);
+		t_raw(c, ": ");
+		t_esc(c, pm->registry.text);
+		t_endl(c);
+	}
+	for (i = 0; i < pm->network.n_conns; i++) {
+		const struct mt_net_conn *n = &pm->network.conns[i];
+
+		t_label(c, i == 0 ? "Network" : "");
+		t_fmt(c, "%s %s:%u", n->state, n->local, n->local_port);
+		if (!n->listening)
+			t_fmt(c, " -> %s:%u", n->remote, n->remote_port);
+		if (n->pool_port) {
+			t_color(c, C_BOLD C_RED);
+			t_raw(c, " (a mining pool port)");
+			t_color(c, C_RESET);
+		}
+		t_endl(c);
+	}
+	for (i = 0; i < pm->spread.n_procs; i++) {
+		const struct mt_spread_proc *p = &pm->spread.procs[i];
+		char shortid[16];
+
+		t_label(c, i == 0 ? "Spread" : "");
+		t_fmt(c, "PID %d ", (int)p->pid);
+		t_esc(c, p->comm ? p->comm : "?");
+		t_raw(c, " ");
+		t_esc(c, p->exe_path);
+		t_fmt(c, " (%s) %s%s", p->match, p->container_id ? "container " : "on the host",
+		      p->container_id ? mt_short_id(p->container_id, shortid, sizeof(shortid))
+		                      : "");
+		t_endl_fit(c);
+	}
+	for (i = 0; i < pm->persistence.n_items; i++) {
+		const struct mt_persistence_item *it = &pm->persistence.items[i];
+		char when[40];
+
+		t_label(c, i == 0 ? "Persistence" : "");
+		t_color(c, C_YELLOW);
+		t_raw(c, mt_persist_kind_name(it->kind));
+		t_color(c, C_RESET);
+		t_fmt(c, " %s ", it->on_host ? "host" : "container");
+		t_esc(c, it->path);
+		t_fmt(c, " \xc2\xb7 written %s* \xc2\xb7 %llu B",
+		      mti_format_utc_ms(it->mtime_ns / 1000000, when, sizeof(when)),
+		      (unsigned long long)it->size);
+		t_endl(c);
+		if (it->content) {
+			t_label(c, "  content");
+			t_esc(c, it->content);
+			if (it->content_truncated)
+				t_raw(c, "\xe2\x80\xa6");
+			t_endl_fit(c);
+		}
+	}
+	if (pm->persistence.truncated) {
+		t_pad(c, LABEL_WIDTH);
+		t_raw(c, "(more persistence files than the report keeps)");
+		t_endl(c);
+	}
+	for (i = 0; i < pm->timeline.n_events; i++) {
+		const struct mt_time_event *e = &pm->timeline.events[i];
+		char when[40];
+
+		t_label(c, i == 0 ? "Timeline" : "");
+		t_fmt(c, "%s %-6s%s ", mti_format_utc_ms(e->time_ns / 1000000, when, sizeof(when)),
+		      mt_clock_name(e->clock), e->untrusted ? "*" : " ");
+		t_esc(c, e->what);
+		t_endl_fit(c);
+		untrusted |= e->untrusted;
+	}
+	if (pm->timeline.truncated) {
+		t_pad(c, LABEL_WIDTH);
+		t_raw(c, "(more facts than the timeline keeps)");
+		t_endl(c);
+	}
+	if (untrusted) {
+		t_pad(c, LABEL_WIDTH);
+		t_raw(c, "* set by whoever wrote the file or built the image: not to be trusted");
+		t_endl(c);
+	}
+}
+
 /* Warnings, then notes (code MT_OK): facts worth knowing, nothing failed. */
 static void render_warnings(struct tctx *c, const struct mt_trace *t)
 {
@@ -771,6 +874,7 @@ enum mt_err mt_render_text(const struct mt_trace *t, const struct mt_render_opti
 		render_container(&c, t, &t->containers[i]);
 	render_target(&c, t);
 	render_verdict(&c, t);
+	render_postmortem(&c, t);
 	render_preload(&c, &t->evidence.preload);
 	if (t->status == MT_TRACE_VANISHED) {
 		t_label(&c, "Status");

@@ -485,8 +485,7 @@ static enum mt_err pool_signal(struct scan_ctx *x, struct candidate *c, int dirf
 		if (de->d_name[0] == '.' || mti_readlink_at(fdfd, de->d_name, &link))
 			continue;
 		if (mti_parse_socket_link(link, &inode) && (conn = mti_tcp_find(table, inode)) &&
-		    (conn->state == MTI_TCP_ESTABLISHED || conn->state == MTI_TCP_SYN_SENT) &&
-		    mti_signature_port(&x->sigs, conn->remote_port))
+		    mti_tcp_to_pool(&x->sigs, conn))
 			err = add_signal(c, "pool-port", P_POOL, "%s %s:%u, a mining pool port",
 			                 conn->state == MTI_TCP_ESTABLISHED ? "connected to"
 			                                                    : "connecting to",

@@ -23,8 +23,13 @@
 #include "members.h"
 #include "origin.h"
 #include "proc_parse.h"
+#include "persistence.h"
+#include "postmortem.h"
 #include "process.h"
 #include "session.h"
+#include "spread.h"
+#include "target_net.h"
+#include "timeline.h"
 #include "trace_model.h"
 #include "util.h"
 
@@ -591,12 +596,23 @@ static enum mt_err trace_run(struct mt_session *s, pid_t pid, bool check_start,
 	                             ? t->containers[0].engine->upper_dir
 	                             : NULL,
 	                         &t->origin);
+	if (!err)
+		err = mti_timeline_read(t, s->pfs.live, target_fd);
+	if (!err)
+		err = mti_target_net_read(t, target_fd);
+	if (!err)
+		err = mti_persistence_read(t, t->origin.upperdir, s->pfs.live ? "/" : NULL);
 	if (err)
 		goto out;
 	err = mti_classify_entry(t);
 	if (!err)
 		err = mti_classify_verdict(t);
 	collect_hashes(t, &hashes);
+	if (!err)
+		err = mti_spread_read(s, t);
+	if (!err)
+		err = mti_postmortem_build(t, s->opts.trusted_registries,
+		                           s->opts.n_trusted_registries);
 	recheck_target(t, target_fd);
 	note_refusals(t);
 out:

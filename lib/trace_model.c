@@ -323,6 +323,7 @@ void mt_trace_free(struct mt_trace *t)
 	free(t->engine.engine_version);
 	free(t->engine.engine_os);
 	mti_warnings_free(t->warnings, t->n_warnings);
+	mti_postmortem_clear(&t->postmortem);
 	free(t);
 }
 
@@ -343,4 +344,91 @@ const char *mti_state_words(char state)
 	default:
 		return NULL;
 	}
+}
+
+void mti_timeline_clear(struct mt_timeline *tl)
+{
+	size_t i;
+
+	for (i = 0; i < tl->n_events; i++)
+		free(tl->events[i].what);
+	free(tl->events);
+	tl->events = NULL;
+	tl->n_events = 0;
+	tl->truncated = false;
+}
+
+void mti_entry_story_clear(struct mt_entry_story *st)
+{
+	free(st->image_ref);
+	free(st->image_version);
+	free(st->image_version_from);
+	free(st->exec_id);
+	free(st->exec_user);
+	free(st->exec_command);
+	free(st->text);
+	memset(st, 0, sizeof(*st));
+	st->app_index = st->shell_index = -1;
+	st->exec_time_ns = -1;
+}
+
+void mti_registry_check_clear(struct mt_registry_check *r)
+{
+	free(r->image);
+	free(r->registry);
+	free(r->matched);
+	free(r->text);
+	memset(r, 0, sizeof(*r));
+}
+
+void mti_persistence_clear(struct mt_persistence *ps)
+{
+	size_t i;
+
+	for (i = 0; i < ps->n_items; i++) {
+		free(ps->items[i].path);
+		free(ps->items[i].content);
+		free(ps->items[i].why);
+	}
+	free(ps->items);
+	memset(ps, 0, sizeof(*ps));
+}
+
+void mti_target_net_clear(struct mt_target_net *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->n_conns; i++) {
+		free(n->conns[i].local);
+		free(n->conns[i].remote);
+		free(n->conns[i].state);
+	}
+	free(n->conns);
+	memset(n, 0, sizeof(*n));
+}
+
+void mti_spread_clear(struct mt_spread *sp)
+{
+	size_t i;
+
+	for (i = 0; i < sp->n_procs; i++) {
+		free(sp->procs[i].comm);
+		free(sp->procs[i].exe_path);
+		free(sp->procs[i].container_id);
+		free(sp->procs[i].match);
+	}
+	free(sp->procs);
+	memset(sp, 0, sizeof(*sp));
+}
+
+void mti_postmortem_clear(struct mt_postmortem *pm)
+{
+	mti_spread_clear(&pm->spread);
+	mti_target_net_clear(&pm->network);
+	mti_persistence_clear(&pm->persistence);
+	mti_timeline_clear(&pm->timeline);
+	mti_entry_story_clear(&pm->story);
+	mti_registry_check_clear(&pm->registry);
+	free(pm->what_happened);
+	pm->what_happened = NULL;
 }

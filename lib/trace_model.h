@@ -39,6 +39,16 @@ void mti_preload_clear(struct mt_preload_report *r);
 enum mt_err mti_preload_libraries(struct mt_preload_report *r);
 enum mt_err mti_preload_copy(const struct mt_preload_report *src, struct mt_preload_report *dst);
 
+/* Free what the post-mortem parts hold and reset them (an empty story has
+ * app_index, shell_index and exec_time_ns -1). */
+void mti_timeline_clear(struct mt_timeline *tl);
+void mti_entry_story_clear(struct mt_entry_story *st);
+void mti_registry_check_clear(struct mt_registry_check *r);
+void mti_persistence_clear(struct mt_persistence *ps);
+void mti_target_net_clear(struct mt_target_net *n);
+void mti_spread_clear(struct mt_spread *sp);
+void mti_postmortem_clear(struct mt_postmortem *pm);
+
 /* The host user name worth showing for p: NULL inside a container, where a
  * host name means nothing (except root). */
 const char *mti_shown_user(const struct mt_process *p);

@@ -388,3 +388,21 @@ void mti_sync_destroy(pthread_mutex_t *lock, pthread_cond_t *cond)
 	pthread_cond_destroy(cond);
 	pthread_mutex_destroy(lock);
 }
+
+enum mt_err mti_append_capped(void **arr, size_t *n, size_t max, size_t elem, bool *truncated,
+                              void **slot)
+{
+	size_t cap = *n;
+
+	*slot = NULL;
+	if (*n >= max) {
+		*truncated = true;
+		return MT_OK;
+	}
+	if (mti_grow(arr, &cap, *n + 1, elem))
+		return MT_ERR_NOMEM;
+	*slot = (char *)*arr + *n * elem;
+	memset(*slot, 0, elem);
+	(*n)++;
+	return MT_OK;
+}

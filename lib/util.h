@@ -38,6 +38,12 @@ char *mti_buf_steal(struct mti_buf *b);
  * items. Overflow-checked. */
 enum mt_err mti_grow(void **ptr, size_t *cap, size_t need, size_t elem);
 
+/* Appends one zeroed item to the array *arr of *n items of elem bytes,
+ * holding at most max: *slot is the new item, or NULL with *truncated set
+ * when the array is full (not an error). Returns MT_OK or MT_ERR_NOMEM. */
+enum mt_err mti_append_capped(void **arr, size_t *n, size_t max, size_t elem, bool *truncated,
+                              void **slot);
+
 /* strdup that maps NULL to NULL. */
 char *mti_strdup(const char *s);
 /* Copies n bytes and adds a NUL. */

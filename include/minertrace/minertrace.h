@@ -51,10 +51,35 @@ struct mt_options {
 	size_t engine_max_reply;     /* cap per reply in bytes; 0 = 16 MiB */
 	enum mt_hash_scope hash;     /* which executables to hash */
 	bool no_members;             /* skip listing the rest of the container */
+	/* Registry prefixes the user trusts ("registry.example.com/team/");
+	 * the caller keeps the strings alive while the session lives. */
+	const char *const *trusted_registries;
+	size_t n_trusted_registries;
 };
 
 /* Fills opts with the defaults. */
 void mt_options_init(struct mt_options *opts);
+
+/* The configuration file (/etc/minertrace.conf; format in minertrace(1)):
+ * "trusted-registry PREFIX" lines, '#' comments. Owns its strings. */
+struct mt_config {
+	char **trusted_registries;
+	size_t n_trusted_registries;
+};
+
+/* Reads the configuration file at path into cfg (adding to what it holds;
+ * free with mt_config_clear). A missing file is MT_OK unless must_exist.
+ * Errors: MT_ERR_PARSE (a line that is not "trusted-registry PREFIX", or a
+ * prefix over 512 bytes), MT_ERR_LIMIT (over 256 entries), MT_ERR_TOO_LARGE
+ * (over 64 KiB), MT_ERR_INVALID_ARG (not a regular file, or a symbolic
+ * link), MT_ERR_NOT_FOUND, MT_ERR_PERMISSION, MT_ERR_IO, MT_ERR_NOMEM; detail
+ * (may be NULL) then says which file and line. */
+enum mt_err mt_config_read(const char *path, bool must_exist, struct mt_config *cfg, char *detail,
+                           size_t detail_len);
+/* The same on a buffer; *bad_line (may be NULL) is the line at fault. */
+enum mt_err mt_config_parse(const char *text, size_t len, struct mt_config *cfg, size_t *bad_line);
+/* Frees what cfg holds; NULL is allowed. */
+void mt_config_clear(struct mt_config *cfg);
 
 /* A session holds what several traces share: the proc root, the user table,
  * the engine connection and its per-container cache. */
@@ -102,6 +127,10 @@ const char *mt_chain_end_name(enum mt_chain_end end);
 const char *mt_status_name(enum mt_trace_status status);
 const char *mt_image_source_name(enum mt_image_source source);
 const char *mt_change_kind_name(enum mt_change_kind kind);
+const char *mt_clock_name(enum mt_clock clock);
+const char *mt_time_source_name(enum mt_time_source source);
+const char *mt_story_name(enum mt_story_kind kind);
+const char *mt_persist_kind_name(enum mt_persist_kind kind);
 
 /* The first 12 characters of a container ID for people (the whole ID when
  * shorter). Writes into buf (at least 13 bytes) and returns it. */

@@ -466,6 +466,171 @@ enum mt_chain_end {
 	MT_CHAIN_UNREADABLE,
 };
 
+/* The post-mortem: the facts put in order and in words (timeline.c,
+ * entry_story.c, trusted.c). */
+
+/* Whose clock a time comes from. */
+enum mt_clock {
+	MT_CLOCK_ENGINE = 0, /* the container engine's own records */
+	MT_CLOCK_KERNEL,     /* the boot time plus a process's start ticks */
+	MT_CLOCK_FILE,       /* a file's time stamp: whoever can write the file can set it */
+};
+
+/* What a timeline entry is about. */
+enum mt_time_source {
+	MT_TIME_IMAGE_CREATED = 0,
+	MT_TIME_CONTAINER_CREATED,
+	MT_TIME_CONTAINER_STARTED,
+	MT_TIME_ENGINE_EVENT,
+	MT_TIME_EXEC,                 /* an exec session's engine event */
+	MT_TIME_PROCESS_START,        /* a chain process started */
+	MT_TIME_EXE_MODIFIED,         /* the target's binary was last written (mtime) */
+	MT_TIME_EXE_CHANGED,          /* its inode last changed (ctime: written, chmod, unlinked) */
+	MT_TIME_DRIFT_MODIFIED,       /* a file of the writable layer was last written */
+	MT_TIME_PERSISTENCE_MODIFIED, /* a persistence file was last written */
+};
+
+struct mt_time_event {
+	int64_t time_ns; /* UTC, ns since the epoch */
+	enum mt_time_source source;
+	enum mt_clock clock;
+	bool untrusted; /* a file time: anyone who could write the file could set it */
+	pid_t pid;      /* the process it is about, 0 = none */
+	char *what;     /* the fact in words */
+};
+
+/* Times of an inode, read through /proc/PID/exe (even when unlinked). */
+struct mt_file_times {
+	bool known;
+	int64_t mtime_ns;
+	int64_t ctime_ns;
+};
+
+struct mt_timeline {
+	struct mt_time_event *events; /* oldest first */
+	size_t n_events;
+	bool truncated;           /* more facts than the cap */
+	struct mt_file_times exe; /* the target's binary */
+	/* CLOCK_REALTIME - CLOCK_BOOTTIME when the trace ran, to the ns (the
+	 * btime of /proc/stat is whole seconds); 0 = not known (a captured
+	 * tree: process starts then come from btime). */
+	int64_t boot_time_ns;
+};
+
+/* How the attacker got in, said plainly. */
+enum mt_story_kind {
+	MT_STORY_UNKNOWN = 0,
+	MT_STORY_APP_SPAWNED_SHELL, /* the application spawned a shell or downloader */
+	MT_STORY_EXEC,              /* docker exec or runtime exec from outside */
+	MT_STORY_SETNS,             /* a host process joined the namespaces */
+	MT_STORY_UNWANTED_IMAGE,    /* the image's own entrypoint runs it */
+	MT_STORY_INIT_TREE,         /* the image's processes started it, no shell spawned */
+	MT_STORY_HOST,              /* not in a container */
+};
+
+struct mt_entry_story {
+	enum mt_story_kind kind;
+	int app_index;            /* chain index of the application, -1 */
+	int shell_index;          /* chain index of the shell or downloader it spawned, -1 */
+	char *image_ref;          /* the reference the container was run with */
+	char *image_version;      /* from a label or the tag; NULL = not known */
+	char *image_version_from; /* "label org.opencontainers.image.version", "tag" */
+	char *exec_id;
+	char *exec_user;
+	char *exec_command;
+	int64_t exec_time_ns; /* the exec's engine event, -1 = not known */
+	char *text;           /* the story in one or two sentences */
+};
+
+/* Whether the image comes from a registry the user trusts. */
+struct mt_registry_check {
+	bool checked;   /* trusted registries were given and an image is known */
+	bool trusted;   /* the image reference starts with one of them */
+	char *image;    /* the reference checked */
+	char *registry; /* its registry host */
+	char *matched;  /* the trusted prefix it matched, NULL */
+	char *text;
+};
+
+/* Where an attacker makes sure to come back. */
+enum mt_persist_kind {
+	MT_PERSIST_CRON = 0,     /* crontabs, /etc/cron.* */
+	MT_PERSIST_PRELOAD,      /* /etc/ld.so.preload */
+	MT_PERSIST_SSH_KEYS,     /* .ssh/authorized_keys */
+	MT_PERSIST_RC_LOCAL,     /* /etc/rc.local */
+	MT_PERSIST_INIT_SCRIPT,  /* /etc/init.d */
+	MT_PERSIST_SYSTEMD_UNIT, /* systemd units */
+	MT_PERSIST_PROFILE,      /* /etc/profile, /etc/profile.d */
+	MT_PERSIST_SHELL_RC,     /* a shell's rc files */
+};
+
+struct mt_persistence_item {
+	enum mt_persist_kind kind;
+	bool on_host;     /* a host file, else one of the container's writable layer */
+	char *path;       /* inside the container, or on the host */
+	int64_t mtime_ns; /* last written: a file time, untrusted */
+	uint64_t size;
+	char *content; /* its first bytes (MTI_PERSIST_CONTENT), NULL when not read */
+	bool content_truncated;
+	char *why;
+};
+
+struct mt_persistence {
+	bool checked_container; /* the writable layer was searched */
+	bool checked_host;      /* the host was searched */
+	struct mt_persistence_item *items;
+	size_t n_items;
+	bool truncated; /* more than the cap */
+};
+
+/* One TCP socket of the target, from its network namespace's table. */
+struct mt_net_conn {
+	char *local; /* "127.0.0.1", "[::1]" */
+	unsigned local_port;
+	char *remote;
+	unsigned remote_port;
+	char *state;    /* "established", "listen", "syn-sent", ... */
+	bool listening; /* a listening socket */
+	bool pool_port; /* connected to a port of the miner signatures */
+};
+
+struct mt_target_net {
+	bool checked;     /* the fds and the table could be read */
+	uint64_t netns;   /* the network namespace's inode, 0 = unknown */
+	size_t n_sockets; /* socket fds of the process (TCP or not) */
+	struct mt_net_conn *conns;
+	size_t n_conns;
+	bool truncated; /* more than the cap */
+};
+
+/* Another process of the host that runs the same binary. */
+struct mt_spread_proc {
+	pid_t pid;
+	char *comm;
+	char *exe_path;     /* as that process sees it */
+	char *container_id; /* its container, NULL on the host */
+	char *match;        /* "same-file" (the inode), "sha256", "name-and-size" */
+};
+
+struct mt_spread {
+	bool checked;
+	size_t processes_seen;
+	struct mt_spread_proc *procs;
+	size_t n_procs;
+	size_t n_other_containers; /* distinct containers among procs, not the target's */
+	bool truncated;
+};
+
+struct mt_postmortem {
+	struct mt_timeline timeline;
+	struct mt_entry_story story;
+	struct mt_registry_check registry;
+	struct mt_persistence persistence;
+	struct mt_target_net network;
+	struct mt_spread spread;
+	char *what_happened; /* one paragraph written from the facts above */
+};
+
 struct mt_trace {
 	struct mt_evidence evidence;
 	pid_t target_pid; /* the process traced: the leader when a thread was given */
@@ -482,6 +647,7 @@ struct mt_trace {
 	struct mt_engine_status engine;
 	struct mt_warning *warnings;
 	size_t n_warnings;
+	struct mt_postmortem postmortem;
 };
 
 #ifdef __cplusplus

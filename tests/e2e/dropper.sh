@@ -12,11 +12,7 @@ name=$(run_container app metabase/metabase:v0.46.6 -e MT_BURN=2 -- \
 cid=$(docker inspect -f '{{.Id}}' "$name")
 init=$(docker inspect -f '{{.State.Pid}}' "$name")
 miner=$(container_pid "$cid" kdevtmpfsi) || die "the miner did not start"
-# the shell deletes the binary one second after starting it
-for i in $(seq 1 50); do
-	readlink "/proc/$miner/exe" | grep -q '(deleted)' && break
-	sleep 0.1
-done
+wait_deleted "$miner" || fail "the shell did not delete the miner's binary"
 sum=$(sha256sum "$MT_PAYLOAD/mt-miner" | cut -d' ' -f1)
 
 mt --json "$miner" >"$MT_TMP/trace.json"

@@ -117,6 +117,17 @@ wait_pid() {
 	return 1
 }
 
+# wait_deleted PID: waits up to 5 s for the process's executable to be
+# deleted (the test shell deletes it one second after starting it).
+wait_deleted() {
+	local i
+	for i in $(seq 1 50); do
+		readlink "/proc/$1/exe" | grep -q '(deleted)' && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # container_pid CONTAINER-ID COMM: waits up to 20 s for a process named COMM
 # in that container's cgroup and prints its PID.
 container_pid() {

@@ -4,9 +4,13 @@
  *                               remaining args, delete DEST once it runs
  *                               unless MT_KEEP=1, then wait for it.
  * Each extra "--also PATH" copies SRC to PATH as well and leaves it there
- * (the watchdog copy Kinsing keeps in /tmp). MT_MINER_ARGS (space-separated)
+ * (the watchdog copy Kinsing keeps in /tmp). Each "--write PATH TEXT"
+ * writes TEXT and a newline to PATH, creating its directories (a crontab
+ * entry, a key). MT_MINER_ARGS (space-separated)
  * are appended to the miner's arguments, so that they appear on the miner's
  * command line only, as when a script downloads and starts it.
+ * MT_EXEC_DELAY_MS waits that long between writing the binary and starting
+ * it, as a download and a chmod take time (at most 5000).
  *   sh RM PATH                  unlink PATH (e.g. an image file: a whiteout). */
 #include <fcntl.h>
 #include <stdio.h>
@@ -38,9 +42,34 @@ static int copy_file(const char *src, const char *dst)
 	return n < 0 ? -1 : 0;
 }
 
+/* Writes text and a newline to path, creating its directories. */
+static void write_text(const char *path, const char *text)
+{
+	char dir[4096];
+	size_t i;
+	int fd;
+
+	if (strlen(path) >= sizeof(dir))
+		return;
+	strcpy(dir, path);
+	for (i = 1; dir[i]; i++) {
+		if (dir[i] != '/')
+			continue;
+		dir[i] = '\0';
+		mkdir(dir, 0755);
+		dir[i] = '/';
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		return;
+	if (write(fd, text, strlen(text)) < 0 || write(fd, "\n", 1) < 0)
+		perror("write");
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
-	const char *keep = getenv("MT_KEEP");
+	const char *keep = getenv("MT_KEEP"), *delay;
 	char *args[64], *extra;
 	int i, n = 0, status;
 	pid_t pid;
@@ -66,16 +95,29 @@ int main(int argc, char **argv)
 			copy_file(argv[2], argv[++i]);
 			continue;
 		}
+		if (strcmp(argv[i], "--write") == 0 && i + 2 < argc) {
+			write_text(argv[i + 1], argv[i + 2]);
+			i += 2;
+			continue;
+		}
 		args[n++] = argv[i];
 	}
 	extra = getenv("MT_MINER_ARGS");
 	if (extra && (extra = strdup(extra))) {
 		char *save = NULL, *tok;
 
-		for (tok = strtok_r(extra, " ", &save); tok && n < 62; tok = strtok_r(NULL, " ", &save))
+		for (tok = strtok_r(extra, " ", &save); tok && n < 62;
+		     tok = strtok_r(NULL, " ", &save))
 			args[n++] = tok;
 	}
 	args[n] = NULL;
+	delay = getenv("MT_EXEC_DELAY_MS");
+	if (delay) {
+		long ms = strtol(delay, NULL, 10);
+
+		if (ms > 0 && ms <= 5000)
+			usleep((useconds_t)ms * 1000);
+	}
 	pid = fork();
 	if (pid == 0) {
 		execv(argv[3], args);

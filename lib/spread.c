@@ -1,0 +1,178 @@
+/* Spread (see spread.h). Every process of the proc root is opened as one
+ * directory fd; its executable is stat'ed through "exe" (the inode even
+ * when deleted) and, only when its size is the target's and the target was
+ * hashed, hashed through the same link. */
+#include "spread.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "cgroup_path.h"
+#include "hash.h"
+#include "procfs.h"
+#include "trace_model.h"
+#include "util.h"
+
+#define DELETED_SUFFIX " (deleted)"
+
+static const char *base_of(const char *path)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+
+	return slash ? slash + 1 : path;
+}
+
+const char *mti_spread_match(const struct mt_exe *target, const char *name, uint64_t size,
+                             unsigned dev_major, unsigned dev_minor, uint64_t ino,
+                             const char *sha256)
+{
+	if (!target->have_stat || size != target->size)
+		return NULL;
+	if (ino && ino == target->inode && dev_major == target->dev_major &&
+	    dev_minor == target->dev_minor)
+		return "same-file";
+	if (target->sha256[0])
+		return sha256 && strcmp(sha256, target->sha256) == 0 ? "sha256" : NULL;
+	return name && target->path && strcmp(name, base_of(target->path)) == 0 ? "name-and-size"
+	                                                                        : NULL;
+}
+
+/* The container ID of the process's cgroup, or NULL. */
+static char *container_of(int dirfd, struct mti_buf *b)
+{
+	struct mt_cgroup_info cg;
+	char *id = NULL;
+
+	if (mti_read_at(dirfd, "cgroup", MTI_CAP_SMALL, b, NULL) != MT_OK)
+		return NULL;
+	memset(&cg, 0, sizeof(cg));
+	if (mti_cgroup_parse(b->data ? b->data : "", b->len, &cg) == MT_OK &&
+	    cg.scope == MT_SCOPE_CONTAINER)
+		id = mti_strdup(cg.container.id);
+	mti_cgroup_info_free(&cg);
+	return id;
+}
+
+static enum mt_err add_proc(struct mt_spread *sp, pid_t pid, int dirfd, const char *exe,
+                            const char *match, struct mti_buf *b)
+{
+	struct mt_spread_proc *p;
+
+	if (mti_append_capped((void **)&sp->procs, &sp->n_procs, MTI_SPREAD_MAX, sizeof(*p),
+	                      &sp->truncated, (void **)&p))
+		return MT_ERR_NOMEM;
+	if (!p)
+		return MT_OK;
+	p->pid = pid;
+	p->exe_path = mti_strdup(exe);
+	p->match = mti_strdup(match);
+	if (mti_read_at(dirfd, "comm", MTI_CAP_SMALL, b, NULL) == MT_OK && b->len) {
+		p->comm = mti_strndup(b->data, b->data[b->len - 1] == '\n' ? b->len - 1 : b->len);
+		if (!p->comm)
+			return MT_ERR_NOMEM;
+	}
+	p->container_id = container_of(dirfd, b);
+	return p->exe_path && p->match ? MT_OK : MT_ERR_NOMEM;
+}
+
+/* Looks at one process; its match (if any) is added. */
+static enum mt_err check_pid(struct mt_session *s, struct mt_trace *t, pid_t pid, struct mti_buf *b)
+{
+	const struct mt_exe *target = &t->chain[0].exe;
+	char sha[65] = "", *link = NULL;
+	const char *match;
+	enum mt_err err = MT_OK;
+	struct stat st;
+	size_t len;
+	int dirfd, fd;
+
+	if (mti_proc_open_pid(&s->pfs, pid, &dirfd) != MT_OK)
+		return MT_OK;
+	if (fstatat(dirfd, "exe", &st, 0) != 0 || (uint64_t)st.st_size != target->size ||
+	    mti_readlink_at(dirfd, "exe", &link) != MT_OK)
+		goto out;
+	len = strlen(link);
+	if (mti_str_ends(link, DELETED_SUFFIX))
+		link[len - strlen(DELETED_SUFFIX)] = '\0';
+	if (target->sha256[0] &&
+	    !((uint64_t)st.st_ino == target->inode && major(st.st_dev) == target->dev_major &&
+	      minor(st.st_dev) == target->dev_minor)) {
+		fd = openat(dirfd, "exe", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd >= 0) {
+			if (mti_sha256_fd(fd, MTI_HASH_MAX_BYTES, sha, NULL) != MT_OK)
+				sha[0] = '\0';
+			close(fd);
+		}
+	}
+	match = mti_spread_match(target, base_of(link), (uint64_t)st.st_size, major(st.st_dev),
+	                         minor(st.st_dev), (uint64_t)st.st_ino, sha);
+	if (match)
+		err = add_proc(&t->postmortem.spread, pid, dirfd, link, match, b);
+out:
+	free(link);
+	close(dirfd);
+	return err;
+}
+
+/* Counts the distinct containers of the matches other than the target's. */
+static void count_containers(struct mt_trace *t)
+{
+	struct mt_spread *sp = &t->postmortem.spread;
+	const char *own =
+	    t->chain[0].container_index >= 0 ? t->containers[t->chain[0].container_index].id : NULL;
+	size_t i, k;
+
+	sp->n_other_containers = 0;
+	for (i = 0; i < sp->n_procs; i++) {
+		const char *id = sp->procs[i].container_id;
+		bool seen = !id || (own && strcmp(id, own) == 0);
+
+		for (k = 0; k < i && !seen; k++)
+			seen =
+			    sp->procs[k].container_id && strcmp(sp->procs[k].container_id, id) == 0;
+		sp->n_other_containers += !seen;
+	}
+}
+
+enum mt_err mti_spread_read(struct mt_session *s, struct mt_trace *t)
+{
+	struct mt_spread *sp = &t->postmortem.spread;
+	enum mt_err err = MT_OK;
+	struct dirent *de;
+	struct mti_buf b;
+	DIR *d;
+	int fd;
+
+	if (!s->pfs.live || !t->chain_len || !t->chain[0].exe.have_stat || t->chain[0].exe.memfd)
+		return MT_OK;
+	fd = openat(s->pfs.root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return MT_OK;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return MT_OK;
+	}
+	mti_buf_init(&b);
+	sp->checked = true;
+	while (!err && (de = readdir(d)) != NULL) {
+		pid_t pid;
+
+		if (!mti_parse_pid(de->d_name, &pid) || pid == t->chain[0].pid)
+			continue;
+		if (++sp->processes_seen > MTI_SPREAD_SCAN) {
+			sp->truncated = true;
+			break;
+		}
+		err = check_pid(s, t, pid, &b);
+	}
+	closedir(d);
+	mti_buf_free(&b);
+	count_containers(t);
+	return err;
+}
