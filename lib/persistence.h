@@ -7,6 +7,8 @@
 
 #include <minertrace/minertrace.h>
 
+struct mti_host_files;
+
 /* Most files reported, files looked at per directory, bytes of content
  * kept, bytes of a host file searched for the miner's name. */
 #define MTI_PERSIST_MAX 128
@@ -23,7 +25,13 @@
  * resolved inside their root and never followed out of it; only regular
  * files are read, never blocking. Results go to t->postmortem.persistence,
  * problems to the warnings. Returns MT_OK or MT_ERR_NOMEM. */
-enum mt_err mti_persistence_read(struct mt_trace *t, const char *upperdir, const char *host_root);
+enum mt_err mti_persistence_read(struct mt_trace *t, const char *upperdir, const char *host_root,
+                                 struct mti_host_files **host_cache);
+
+/* The host's places are read once and kept in *host_cache (NULL at first;
+ * the caller frees it with mti_host_files_free when its traces are done):
+ * a scan traces many processes, each searches the same files. */
+void mti_host_files_free(struct mti_host_files *h);
 
 /* The kind of persistence place path (as seen inside its root) is, or -1.
  * Pure. */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "persistence.h"
 #include "proc_parse.h"
 #include "trace_model.h"
 #include "util.h"
@@ -124,6 +125,7 @@ void mt_session_free(struct mt_session *s)
 	if (!s)
 		return;
 	mti_engine_free(s->engine);
+	mti_host_files_free(s->host_files);
 	if (s->pfs.root)
 		mti_procfs_close(&s->pfs);
 	mti_passwd_free(&s->users);

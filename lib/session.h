@@ -8,6 +8,7 @@
 #include "procfs.h"
 
 struct mti_engine;
+struct mti_host_files;
 
 struct mt_session {
 	struct mt_options opts; /* strings below are our own copies */
@@ -29,7 +30,8 @@ struct mt_session {
 	char *boot_id;
 	bool cgroup_tried;
 	enum mt_err cgroup_err;
-	struct mti_engine *engine; /* created on first use */
+	struct mti_engine *engine;         /* created on first use */
+	struct mti_host_files *host_files; /* the host's persistence places, read once */
 	struct mt_preload_report preload;
 	bool captured_exe_warned;
 };

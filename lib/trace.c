@@ -601,7 +601,8 @@ static enum mt_err trace_run(struct mt_session *s, pid_t pid, bool check_start,
 	if (!err)
 		err = mti_target_net_read(t, target_fd);
 	if (!err)
-		err = mti_persistence_read(t, t->origin.upperdir, s->pfs.live ? "/" : NULL);
+		err = mti_persistence_read(t, t->origin.upperdir, s->pfs.live ? "/" : NULL,
+		                           &s->host_files);
 	if (err)
 		goto out;
 	err = mti_classify_entry(t);

@@ -604,7 +604,8 @@ END_TEST
 START_TEST(persistence_layer_and_host)
 {
 	char top[] = "/tmp/mt-persistence.XXXXXX", upper[64], host[64], path[128], big[6000];
-	struct mt_trace *t = dropper();
+	struct mt_trace *t = dropper(), *t2;
+	struct mti_host_files *cache = NULL;
 	const struct mt_persistence *ps = &t->postmortem.persistence;
 	const struct mt_persistence_item *it;
 
@@ -632,11 +633,17 @@ START_TEST(persistence_layer_and_host)
 	put_file(host, "etc/cron.d/benign", "0 3 * * * root /usr/sbin/logrotate\n");
 	put_file(host, "etc/systemd/system/sysupdate.service",
 	         "[Service]\nExecStart=/usr/local/bin/kdevtmpfsi\n");
-	put_file(host, "lib/systemd/system/ssh.service", "[Service]\nExecStart=/usr/sbin/sshd\n");
+	/* a merged /usr: /lib/systemd/system is /usr/lib/systemd/system */
+	put_file(host, "usr/lib/systemd/system/ssh.service",
+	         "[Service]\nExecStart=/usr/sbin/sshd\n");
+	put_file(host, "usr/lib/systemd/system/kworker.service",
+	         "[Service]\nExecStart=/tmp/kdevtmpfsi\n");
+	snprintf(path, sizeof(path), "%s/lib", host);
+	ck_assert_int_eq(symlink("usr/lib", path), 0);
 	put_file(host, "etc/ld.so.preload", "");
 	put_file(host, "root/.bashrc", "/tmp/kdevtmpfsi &\n"); /* not searched on the host */
 
-	ck_assert_int_eq(mti_persistence_read(t, upper, host), MT_OK);
+	ck_assert_int_eq(mti_persistence_read(t, upper, host, &cache), MT_OK);
 	ck_assert(ps->checked_container && ps->checked_host);
 	it = item(t, "/var/spool/cron/crontabs/root", false);
 	ck_assert_ptr_nonnull(it);
@@ -671,9 +678,24 @@ START_TEST(persistence_layer_and_host)
 	ck_assert_str_eq(it->why, "a host file that names the miner (kdevtmpfsi)");
 	ck_assert_ptr_null(item(t, "/etc/cron.d/benign", true));
 	ck_assert_ptr_null(item(t, "/lib/systemd/system/ssh.service", true));
+	ck_assert_ptr_null(item(t, "/usr/lib/systemd/system/ssh.service", true));
 	ck_assert_ptr_null(item(t, "/etc/ld.so.preload", true));
 	ck_assert_ptr_null(item(t, "/root/.bashrc", true));
-	ck_assert_uint_eq(ps->n_items, 7);
+	/* the unit of the merged /usr, once under its first name */
+	ck_assert_ptr_nonnull(item(t, "/lib/systemd/system/kworker.service", true));
+	ck_assert_ptr_null(item(t, "/usr/lib/systemd/system/kworker.service", true));
+	ck_assert_uint_eq(ps->n_items, 8);
+	/* a second trace searches the host files read by the first */
+	t2 = dropper();
+	t2->chain[0].exe.path = mti_strdup("/tmp/kdevtmpfsi");
+	put_file(host, "etc/cron.d/later", "* * * * * root /tmp/kdevtmpfsi\n");
+	ck_assert_int_eq(mti_persistence_read(t2, NULL, host, &cache), MT_OK);
+	ck_assert(t2->postmortem.persistence.checked_host);
+	ck_assert_uint_eq(t2->postmortem.persistence.n_items, 3);
+	ck_assert_ptr_nonnull(item(t2, "/etc/cron.d/evil", true));
+	ck_assert_ptr_null(item(t2, "/etc/cron.d/later", true)); /* read once per session */
+	mt_trace_free(t2);
+	mti_host_files_free(cache);
 	/* in the timeline and in what happened */
 	ck_assert_int_eq(mti_postmortem_build(t, NULL, 0), MT_OK);
 	ck_assert_int_eq(
