@@ -107,7 +107,9 @@ CONTAINER = obj({
     "accounting": nullable(obj({"cgroup_version": INT, "cpu_seconds": NNUM,
                                 "memory_bytes": NINT, "memory_limit_bytes": NINT,
                                 "pids": NINT}, b64=False)),
-    "engine": nullable(ENGINE_CONTAINER)})
+    "engine": nullable(ENGINE_CONTAINER),
+    "runtime_task": nullable(obj({"namespace": NS, "address": NS, "shim_pid": INT,
+                                  "cri": BOOL}))})
 EVIDENCE = obj({
     "collected_at": S, "hostname": NS, "kernel": NS, "boot_id": NS, "minertrace_version": S,
     "uid": INT, "euid": INT, "proc_root": S, "live": BOOL,

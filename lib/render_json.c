@@ -448,6 +448,22 @@ static void add_engine_container(struct mti_json *j, cJSON *o, const struct mt_t
 	}
 }
 
+/* What the shim (and the bundle) said without the runtime's API. */
+static void add_runtime_task(struct mti_json *j, cJSON *x, const struct mt_runtime_task *task)
+{
+	cJSON *o;
+
+	if (!task) {
+		add_null(j, x, "runtime_task");
+		return;
+	}
+	o = add_object(j, x, "runtime_task");
+	mti_json_add_bytes(j, o, "namespace", task->namespace);
+	mti_json_add_bytes(j, o, "address", task->address);
+	mti_json_add_number(j, o, "shim_pid", task->shim_pid);
+	mti_json_add_bool(j, o, "cri", task->cri);
+}
+
 static void add_container(struct mti_json *j, cJSON *arr, const struct mt_trace *t,
                           const struct mt_container *c)
 {
@@ -517,6 +533,7 @@ static void add_container(struct mti_json *j, cJSON *arr, const struct mt_trace 
 		add_null(j, x, "accounting");
 	}
 	add_engine_container(j, x, t, ec);
+	add_runtime_task(j, x, c->task);
 }
 
 static void add_evidence(struct mti_json *j, cJSON *root, const struct mt_evidence *ev,

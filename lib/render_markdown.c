@@ -171,7 +171,12 @@ static void render_container(struct mctx *m, const struct mt_container *c)
 	m_raw(m, "\n### Container\n\n");
 	m_raw(m, "- ID: ");
 	m_code(m, c->id);
-	m_fmt(m, " (%s)\n", mt_runtime_name(c->runtime));
+	m_fmt(m, " (%s", mt_runtime_name(c->runtime));
+	if (c->task) {
+		m_raw(m, c->task->cri ? ", CRI, namespace " : ", namespace ");
+		m_code(m, c->task->namespace);
+	}
+	m_raw(m, ")\n");
 	if (ec && ec->name) {
 		m_raw(m, "- Name: ");
 		m_code(m, ec->name);

@@ -492,7 +492,12 @@ static void render_container(struct tctx *c, const struct mt_trace *t,
 
 	t_label(c, "Container");
 	t_esc(c, ct->id);
-	t_fmt(c, " (%s)", mt_runtime_name(ct->runtime));
+	t_fmt(c, " (%s", mt_runtime_name(ct->runtime));
+	if (ct->task) {
+		t_raw(c, ct->task->cri ? ", CRI, namespace " : ", namespace ");
+		t_esc(c, ct->task->namespace);
+	}
+	t_raw(c, ")");
 	if (ec && ec->name) {
 		t_raw(c, " \"");
 		t_esc(c, ec->name);

@@ -25,6 +25,7 @@
 #include "proc_parse.h"
 #include "process.h"
 #include "session.h"
+#include "shim.h"
 #include "trace_model.h"
 #include "util.h"
 
@@ -322,9 +323,11 @@ static bool find_ns_init(struct mt_session *s, uint64_t ns, struct mt_cgroup_inf
 static enum mt_err resolve_containers(struct mt_session *s, struct mt_trace *t)
 {
 	struct mt_process *target = &t->chain[0];
-	enum mt_err err = MT_OK;
+	enum mt_err err = mti_shim_confirm(t);
 	size_t i;
 
+	if (err)
+		return err;
 	for (i = 0; i < t->chain_len; i++) {
 		struct mt_process *p = &t->chain[i];
 
@@ -377,7 +380,7 @@ static enum mt_err resolve_containers(struct mt_session *s, struct mt_trace *t)
 				t->chain[i].container_index = old;
 		}
 	}
-	return MT_OK;
+	return mti_shim_describe(t);
 }
 
 /* Index of the first chain process in container idx (to list its cgroup). */

@@ -182,6 +182,15 @@ void mti_engine_container_clear(struct mt_engine_container *ec)
 	memset(ec, 0, sizeof(*ec));
 }
 
+void mti_runtime_task_free(struct mt_runtime_task *task)
+{
+	if (!task)
+		return;
+	free(task->namespace);
+	free(task->address);
+	free(task);
+}
+
 void mti_container_clear(struct mt_container *c)
 {
 	size_t i;
@@ -196,6 +205,7 @@ void mti_container_clear(struct mt_container *c)
 		mti_member_clear(&c->members[i]);
 	free(c->members);
 	mti_engine_container_free(c->engine);
+	mti_runtime_task_free(c->task);
 	memset(c, 0, sizeof(*c));
 }
 

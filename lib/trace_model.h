@@ -24,6 +24,8 @@ void mti_warnings_free(struct mt_warning *list, size_t n);
 void mti_exe_clear(struct mt_exe *e);
 void mti_process_clear(struct mt_process *p);
 void mti_member_clear(struct mt_member *m);
+/* Frees a runtime task record; NULL is allowed. */
+void mti_runtime_task_free(struct mt_runtime_task *task);
 void mti_container_clear(struct mt_container *c);
 void mti_image_clear(struct mt_image *img);
 void mti_exec_session_clear(struct mt_exec_session *x);

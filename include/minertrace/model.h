@@ -292,6 +292,16 @@ struct mt_engine_container {
 	int target_change; /* enum mt_change_kind of the target exe, -1 = absent */
 };
 
+/* What a container's runtime tells without its API: the shim's command
+ * line (containerd-shim-runc-v2 -namespace NS -id ID -address SOCK) and
+ * the OCI bundle next to it. Every string is attacker-controlled. */
+struct mt_runtime_task {
+	char *namespace; /* containerd namespace: default, k8s.io, moby... */
+	char *address;   /* the shim's -address: the containerd that owns the task */
+	pid_t shim_pid;
+	bool cri; /* created through the CRI (a Kubernetes pod), not natively */
+};
+
 struct mt_container {
 	char *id;
 	enum mt_runtime runtime;
@@ -307,6 +317,7 @@ struct mt_container {
 	bool members_truncated;
 	struct mt_accounting acct;
 	struct mt_engine_container *engine; /* NULL when not asked or not known */
+	struct mt_runtime_task *task;       /* NULL when no shim or bundle said anything */
 };
 
 enum mt_origin_kind {

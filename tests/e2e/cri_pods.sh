@@ -20,7 +20,10 @@ cri start "$cid" || die "StartContainer failed"
 pid=$(wait_pid -f "^/tmp/kworker-$$") || die "the dropped miner did not start"
 mt --json "$pid" >"$MT_TMP/pod.json" || die "minertrace failed on the pod's miner"
 validate "$MT_SCHEMA" "$MT_TMP/pod.json"
-check "pod: the container ID from the cgroup" ".containers[0].id == \"$cid\"" "$MT_TMP/pod.json"
+check "pod: the container ID from the cgroup, containerd through the CRI" \
+	".containers[0].id == \"$cid\" and .containers[0].runtime == \"containerd\" and
+	 .containers[0].runtime_task.cri and .containers[0].runtime_task.namespace == \"k8s.io\"" \
+	"$MT_TMP/pod.json"
 check "pod: the pod UID and QoS class from the cgroup" \
 	".containers[0].kubernetes.pod_uid == \"$uid\" and .containers[0].kubernetes.qos == \"besteffort\"" \
 	"$MT_TMP/pod.json"

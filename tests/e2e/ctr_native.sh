@@ -19,6 +19,13 @@ check "ctr run: the target is the task's init" ".target.pid == $pid and .chain[0
 check "ctr run: the chain passes through the shim of namespace default" \
 	"[.chain[].argv | select(. != null) | join(\" \")] | any(test(\"containerd-shim-runc-v2 -namespace default -id $id \"))" \
 	"$MT_TMP/run.json"
+check "ctr run: placed in container $id of containerd, namespace default" \
+	".containers[0].id == \"$id\" and .containers[0].runtime == \"containerd\" and
+	 .containers[0].runtime_task.namespace == \"default\" and .containers[0].runtime_task.cri == false and
+	 .containers[0].runtime_task.address == \"$CONTAINERD_ADDRESS\"" "$MT_TMP/run.json"
+check "ctr run: the image's own entrypoint, never a host process" \
+	'.entry.kind == "container-init" and .verdict.classification != "host-process" and
+	 (.verdict.summary | test("could not be placed") | not)' "$MT_TMP/run.json"
 
 # (a') a custom namespace: the app's init drops a miner through its shell.
 id2=tenant-app-$$
@@ -30,6 +37,9 @@ validate "$MT_SCHEMA" "$MT_TMP/tenant.json"
 check "custom namespace: the chain passes through the shim of mt-tenant" \
 	"[.chain[].argv | select(. != null) | join(\" \")] | any(test(\"-namespace mt-tenant -id $id2 \"))" \
 	"$MT_TMP/tenant.json"
+check "custom namespace: container $id2 in namespace mt-tenant, from the init's tree" \
+	".containers[0].id == \"$id2\" and .containers[0].runtime_task.namespace == \"mt-tenant\" and
+	 .entry.kind == \"init-tree\"" "$MT_TMP/tenant.json"
 
 # (b) ctr tasks exec: a process entered from outside through the shim.
 ctd default tasks exec -d --exec-id "mt-exec-$$" "$id" /usr/bin/xmrig --exec-marker-$$ ||
@@ -37,7 +47,8 @@ ctd default tasks exec -d --exec-id "mt-exec-$$" "$id" /usr/bin/xmrig --exec-mar
 pid3=$(wait_pid -f -- "^/usr/bin/xmrig --exec-marker-$$") || die "the exec'd process did not start"
 mt --json "$pid3" >"$MT_TMP/exec.json" || die "minertrace failed on the exec'd process"
 validate "$MT_SCHEMA" "$MT_TMP/exec.json"
-check "ctr tasks exec: entered from outside through the shim" '.entry.kind == "runtime-exec"' \
-	"$MT_TMP/exec.json"
+check "ctr tasks exec: entered from outside through the shim, in container $id" \
+	".entry.kind == \"runtime-exec\" and .entry.exec_id == null and .containers[0].id == \"$id\" and
+	 .containers[0].runtime == \"containerd\"" "$MT_TMP/exec.json"
 
 finish
