@@ -182,12 +182,12 @@ static void render_container(struct mctx *m, const struct mt_container *c)
 		m_code(m, ec->name);
 		m_raw(m, "\n");
 	}
-	if (c->pod_uid || (ec && ec->k8s_pod_name)) {
+	if (c->pod_uid || mti_pod_name(c)) {
 		m_raw(m, "- Kubernetes pod: ");
-		if (ec && ec->k8s_pod_name) {
-			m_code(m, ec->k8s_namespace ? ec->k8s_namespace : "?");
+		if (mti_pod_name(c)) {
+			m_code(m, mti_pod_namespace(c) ? mti_pod_namespace(c) : "?");
 			m_raw(m, " / ");
-			m_code(m, ec->k8s_pod_name);
+			m_code(m, mti_pod_name(c));
 			m_raw(m, " ");
 		}
 		if (c->pod_uid) {

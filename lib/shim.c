@@ -158,7 +158,8 @@ enum mt_err mti_shim_describe(struct mt_trace *t)
 		ct->task = task;
 		task->shim_pid = t->chain[top + 1].pid;
 		task->namespace = mti_strdup(shim.namespace);
-		if (!task->namespace || (shim.address && !(task->address = mti_strdup(shim.address))))
+		if (!task->namespace || (shim.address && !(task->address = mti_strdup(shim.address))) ||
+		    (shim.id && !(task->shim_id = mti_strdup(shim.id))))
 			return MT_ERR_NOMEM;
 		/* the CRI plugin keeps its pods in the namespace k8s.io */
 		task->cri = strcmp(shim.namespace, "k8s.io") == 0;

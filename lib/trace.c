@@ -21,6 +21,7 @@
 #include "engine.h"
 #include "hash.h"
 #include "members.h"
+#include "oci_bundle.h"
 #include "origin.h"
 #include "proc_parse.h"
 #include "process.h"
@@ -494,6 +495,8 @@ static enum mt_err trace_run(struct mt_session *s, pid_t pid, bool check_start,
 		    "%s not hashed; --hash=all hashes them too",
 		    unhashed, unhashed == 1 ? "" : "s", unhashed == 1 ? "is" : "are");
 	err = resolve_containers(s, t);
+	if (!err)
+		err = mti_oci_bundle_read_all(s, t);
 	if (err)
 		goto out;
 	/* Loading libcurl on the engine thread is a storm of mmap and mprotect

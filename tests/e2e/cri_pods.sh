@@ -28,6 +28,27 @@ check "pod: the pod UID and QoS class from the cgroup" \
 	".containers[0].kubernetes.pod_uid == \"$uid\" and .containers[0].kubernetes.qos == \"besteffort\"" \
 	"$MT_TMP/pod.json"
 
+check "pod: pod, namespace, container and image names from the OCI bundle" \
+	".containers[0].kubernetes.pod_name == \"billing-api-7d9f\" and
+	 .containers[0].kubernetes.namespace == \"shop\" and .containers[0].kubernetes.container_name == \"api\" and
+	 .containers[0].runtime_task.bundle.image == \"docker.io/metabase/metabase:v0.46.6\" and
+	 .containers[0].runtime_task.bundle.container_type == \"container\" and
+	 .containers[0].runtime_task.bundle.sandbox_id == \"$pod\"" "$MT_TMP/pod.json"
+check "pod: dropped by the init's tree" '.entry.kind == "init-tree"' "$MT_TMP/pod.json"
+
+# With containerd's socket gone the names still come from the bundle.
+mv "$CONTAINERD_ADDRESS" "$CONTAINERD_ADDRESS.away"
+mt --json "$pid" >"$MT_TMP/nosock.json"
+mt "$pid" >"$MT_TMP/nosock.txt"
+mv "$CONTAINERD_ADDRESS.away" "$CONTAINERD_ADDRESS"
+validate "$MT_SCHEMA" "$MT_TMP/nosock.json"
+check "socket gone: pod and image names from the bundle" \
+	".containers[0].kubernetes.pod_name == \"billing-api-7d9f\" and
+	 .containers[0].runtime_task.bundle.image == \"docker.io/metabase/metabase:v0.46.6\"" \
+	"$MT_TMP/nosock.json"
+grep -q "shop/billing-api-7d9f" "$MT_TMP/nosock.txt" && echo "ok: text names the pod" ||
+	fail "the text report does not name shop/billing-api-7d9f"
+
 # (d) a CRI ExecSync: the miner started from outside through the shim
 cri exec-sync "$cid" 300 /usr/share/payload/miner --cri-exec-$$ >/dev/null 2>&1 &
 MT_CHILDREN+=($!)

@@ -12,7 +12,7 @@ src=$PWD
 seconds=${1:-${MT_FUZZ_SECONDS:-60}}
 shift || true
 targets=("$@")
-[ "${#targets[@]}" -gt 0 ] || targets=(stat status cgroup mountinfo tcp engine text)
+[ "${#targets[@]}" -gt 0 ] || targets=(stat status cgroup mountinfo tcp engine text bundle)
 out=$src/build-fuzz
 fix=$src/tests/fixtures
 
@@ -47,6 +47,7 @@ for d in "$fix"/engine/*/; do
 	seed engine "$d/changes.json" 04
 	seed engine "$d/version.json" 05
 done
+for f in "$fix"/bundle/*.json "$fix"/proc/containerd-*/*/cmdline; do seed bundle "$f"; done
 seed text "$fix/etc/passwd"
 seed text "$src/lib/miner-signatures.txt"
 for f in "$fix"/proc/edge-comm-parens/*/cmdline; do seed text "$f"; done
