@@ -36,6 +36,9 @@ check "pod: pod, namespace, container and image names from the OCI bundle" \
 	 .containers[0].runtime_task.bundle.sandbox_id == \"$pod\"" "$MT_TMP/pod.json"
 check "pod: dropped by the init's tree" '.entry.kind == "init-tree"' "$MT_TMP/pod.json"
 
+check_markdown "$pid" "crictl stop ${cid:0:12} && crictl rm ${cid:0:12}" \
+	"kubectl -n shop delete pod billing-api-7d9f" "a controller"
+
 # With containerd's socket gone the names still come from the bundle.
 mv "$CONTAINERD_ADDRESS" "$CONTAINERD_ADDRESS.away"
 mt --json "$pid" >"$MT_TMP/nosock.json"

@@ -27,6 +27,8 @@ check "ctr run: the image's own entrypoint, never a host process" \
 	'.entry.kind == "container-init" and .verdict.classification != "host-process" and
 	 (.verdict.summary | test("could not be placed") | not)' "$MT_TMP/run.json"
 
+check_markdown "$pid" "ctr -n default task kill -s KILL $id && ctr -n default task rm $id && ctr -n default container rm $id"
+
 # (a') a custom namespace: the app's init drops a miner through its shell.
 id2=tenant-app-$$
 ctr_run mt-tenant "$id2" docker.io/metabase/metabase:v0.46.6 -- /init app /bin/sh DROP \
@@ -40,6 +42,8 @@ check "custom namespace: the chain passes through the shim of mt-tenant" \
 check "custom namespace: container $id2 in namespace mt-tenant, from the init's tree" \
 	".containers[0].id == \"$id2\" and .containers[0].runtime_task.namespace == \"mt-tenant\" and
 	 .entry.kind == \"init-tree\"" "$MT_TMP/tenant.json"
+
+check_markdown "$pid2" "ctr -n mt-tenant task kill -s KILL $id2" "ctr tasks exec"
 
 # (b) ctr tasks exec: a process entered from outside through the shim.
 ctd default tasks exec -d --exec-id "mt-exec-$$" "$id" /usr/bin/xmrig --exec-marker-$$ ||

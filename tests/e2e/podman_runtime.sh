@@ -25,6 +25,9 @@ check "podman run: its events read despite the file events backend" \
 	'[.containers[0].engine.events[].action] | index(["create", "init", "start"]) != null' \
 	"$MT_TMP/run.json"
 
+check_markdown "$pid" "podman stop mt-podman_runtime-miner-$$ && podman rm mt-podman_runtime-miner-$$" \
+	"podman rmi sha256:"
+
 # An image made here (podman import) is local, though Podman gives it a
 # RepoDigest under the pseudo-registry "localhost".
 podman_run local localhost/acme/local-tool:1 -e MT_BURN=2 || die "podman run failed"

@@ -90,6 +90,26 @@ podman_run() {
 		"${MT_ARGS[@]}")
 }
 
+# check_markdown PID EXPECTED...: the Markdown report of PID suggests every
+# EXPECTED text and no docker command.
+check_markdown() {
+	local pid=$1 want
+	shift
+	mt --format=markdown "$pid" >"$MT_TMP/report.md" || fail "no Markdown report for PID $pid"
+	for want in "$@"; do
+		if grep -qF -- "$want" "$MT_TMP/report.md"; then
+			echo "ok: Markdown suggests $want"
+		else
+			fail "Markdown of PID $pid lacks '$want'"
+		fi
+	done
+	if grep -qE '`docker (stop|rm|rmi|exec)' "$MT_TMP/report.md"; then
+		fail "Markdown of PID $pid suggests docker commands: $(grep -E 'docker ' "$MT_TMP/report.md" | head -3)"
+	else
+		echo "ok: no docker command in the Markdown"
+	fi
+}
+
 cleanup_runtimes() {
 	local t
 	for t in "${MT_PODMAN_CONTAINERS[@]}"; do
