@@ -438,15 +438,12 @@ static enum mt_err fetch_events(struct mt_session *s, struct mti_engine *e,
 	err = request(e, path, &r->events);
 	free(path);
 	/* the first reply told who answered: ask Podman again its own way */
-	if (!err && !podman && is_podman(e))
-		path = mti_asprintf("/events?since=%lld&stream=false&filters=%s", since, escaped);
-	free(escaped);
 	if (!err && !podman && is_podman(e)) {
-		if (!path)
-			return MT_ERR_NOMEM;
-		err = request(e, path, &r->events);
+		path = mti_asprintf("/events?since=%lld&stream=false&filters=%s", since, escaped);
+		err = path ? request(e, path, &r->events) : MT_ERR_NOMEM;
 		free(path);
 	}
+	free(escaped);
 	return err;
 }
 

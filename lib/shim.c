@@ -64,7 +64,8 @@ bool mti_shim_parse(char *const *argv, size_t argc, struct mti_shim *out)
 	}
 	if (out->address && (out->address[0] != '/' || strlen(out->address) > SOCKET_PATH_MAX))
 		out->address = NULL;
-	if (!valid_identifier(out->namespace) || (out->id && !valid_identifier(out->id))) {
+	if (!out->namespace || !valid_identifier(out->namespace) ||
+	    (out->id && !valid_identifier(out->id))) {
 		memset(out, 0, sizeof(*out));
 		return false;
 	}
