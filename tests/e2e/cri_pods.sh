@@ -34,7 +34,10 @@ check "pod: pod, namespace, container and image names from the OCI bundle" \
 	 .containers[0].runtime_task.bundle.image == \"docker.io/metabase/metabase:v0.46.6\" and
 	 .containers[0].runtime_task.bundle.container_type == \"container\" and
 	 .containers[0].runtime_task.bundle.sandbox_id == \"$pod\"" "$MT_TMP/pod.json"
-check "pod: dropped by the init's tree" '.entry.kind == "init-tree"' "$MT_TMP/pod.json"
+check "pod: dropped by the init's tree, the verdict names the pod" \
+	'.entry.kind == "init-tree" and
+	 (.verdict.summary | test("image docker.io/metabase/metabase:v0.46.6\\) of Kubernetes pod shop/billing-api-7d9f"))' \
+	"$MT_TMP/pod.json"
 
 check_markdown "$pid" "crictl stop ${cid:0:12} && crictl rm ${cid:0:12}" \
 	"kubectl -n shop delete pod billing-api-7d9f" "a controller"

@@ -97,6 +97,9 @@ START_TEST(real_ctr_run)
 	ck_assert(!c->task->cri);
 	ck_assert_int_eq(t->entry.kind, MT_ENTRY_CONTAINER_INIT);
 	ck_assert_msg(!strstr(t->verdict.summary, "could not be placed"), "%s", t->verdict.summary);
+	ck_assert_msg(strstr(t->verdict.summary, "runs in containerd container webapp (containerd "
+	                                         "namespace default)"),
+	              "%s", t->verdict.summary);
 	mt_trace_free(t);
 }
 END_TEST
