@@ -29,6 +29,13 @@ check "ctr run: the image's own entrypoint, never a host process" \
 
 check_markdown "$pid" "ctr -n default task kill -s KILL $id && ctr -n default task rm $id && ctr -n default container rm $id"
 
+# scan finds it in its container too, never on the host
+mt scan --json --interval 1 --no-probe >"$MT_TMP/scan.json" || true
+check "scan: the ctr run miner in container $id, not host" \
+	".findings | any(.pid == $pid and .trace.containers[0].id == \"$id\" and
+	 .trace.containers[0].runtime == \"containerd\" and .trace.entry.kind == \"container-init\")" \
+	"$MT_TMP/scan.json"
+
 # (a') a custom namespace: the app's init drops a miner through its shell.
 id2=tenant-app-$$
 ctr_run mt-tenant "$id2" docker.io/metabase/metabase:v0.46.6 -- /init app /bin/sh DROP \
