@@ -110,7 +110,13 @@ CONTAINER = obj({
     "accounting": nullable(obj({"cgroup_version": INT, "cpu_seconds": NNUM,
                                 "memory_bytes": NINT, "memory_limit_bytes": NINT,
                                 "pids": NINT}, b64=False)),
-    "engine": nullable(ENGINE_CONTAINER)})
+    "engine": nullable(ENGINE_CONTAINER),
+    "runtime_task": nullable(obj({
+        "namespace": NS, "address": NS, "shim_pid": INT, "shim_id": NS, "cri": BOOL,
+        "bundle": nullable(obj({
+            "path": NS, "container_type": NS, "container_name": NS, "image": NS,
+            "sandbox_id": NS, "pod_name": NS, "pod_namespace": NS, "pod_uid": NS,
+            "args": arr(S), "args_truncated": BOOL, "root": NS}))}))})
 EVIDENCE = obj({
     "collected_at": S, "hostname": NS, "kernel": NS, "boot_id": NS, "minertrace_version": S,
     "minertrace_build": S, "uid": INT, "euid": INT, "proc_root": S, "live": BOOL,

@@ -598,8 +598,16 @@ enum mt_err mti_classify_verdict(struct mt_trace *t)
 			err = mti_buf_printf(&b, " (%s%s%s)", c->engine->name,
 			                     c->engine->image_ref ? ", image " : "",
 			                     c->engine->image_ref ? c->engine->image_ref : "");
-		if (!err && c->pod_uid)
+		else if (!err && !c->engine && mti_image_name(c))
+			err = mti_buf_printf(&b, " (image %s)", mti_image_name(c));
+		if (!err && mti_pod_name(c))
+			err = mti_buf_printf(&b, " of Kubernetes pod %s/%s",
+			                     mti_pod_namespace(c) ? mti_pod_namespace(c) : "?",
+			                     mti_pod_name(c));
+		else if (!err && c->pod_uid)
 			err = mti_buf_printf(&b, " of Kubernetes pod %s", c->pod_uid);
+		else if (!err && c->task && c->runtime == MT_RUNTIME_CONTAINERD)
+			err = mti_buf_printf(&b, " (containerd namespace %s)", c->task->namespace);
 	} else if (!err &&
 	           (t->entry.kind == MT_ENTRY_HOST || t->entry.kind == MT_ENTRY_PRIVATE_PIDNS)) {
 		err = mti_buf_puts(&b, "runs on the host");

@@ -397,6 +397,12 @@ static bool engine_serves(const struct mt_container *c)
 	return engine_serves_ref(c->id, c->runtime);
 }
 
+/* True when the engine that answered is Podman (its Server header). */
+static bool is_podman(const struct mti_engine *e)
+{
+	return e->engine_version && mti_str_starts(e->engine_version, "Libpod");
+}
+
 static enum mt_err fetch_events(struct mt_session *s, struct mti_engine *e,
                                 struct mti_engine_replies *r)
 {
@@ -404,6 +410,7 @@ static enum mt_err fetch_events(struct mt_session *s, struct mti_engine *e,
 	struct timespec now;
 	long long since;
 	enum mt_err err;
+	bool podman;
 
 	/* Until this very moment, to the nanosecond: an exec started in the
 	 * current second is an event we need. */
@@ -415,14 +422,28 @@ static enum mt_err fetch_events(struct mt_session *s, struct mti_engine *e,
 	escaped = mti_http_escape(e->http, filter);
 	if (!escaped)
 		return MT_ERR_NOMEM;
-	/* Unversioned: this may be the very first request, before negotiation. */
-	path = mti_asprintf("/events?since=%lld&until=%lld.%09ld&filters=%s", since,
-	                    (long long)now.tv_sec, (long)now.tv_nsec, escaped);
-	free(escaped);
-	if (!path)
+	/* Unversioned: this may be the very first request, before negotiation.
+	 * Podman's file events backend returns nothing when until is given;
+	 * stream=false (which Docker does not know) ends its reply instead. */
+	if (is_podman(e))
+		path = mti_asprintf("/events?since=%lld&stream=false&filters=%s", since, escaped);
+	else
+		path = mti_asprintf("/events?since=%lld&until=%lld.%09ld&filters=%s", since,
+		                    (long long)now.tv_sec, (long)now.tv_nsec, escaped);
+	if (!path) {
+		free(escaped);
 		return MT_ERR_NOMEM;
+	}
+	podman = is_podman(e);
 	err = request(e, path, &r->events);
 	free(path);
+	/* the first reply told who answered: ask Podman again its own way */
+	if (!err && !podman && is_podman(e)) {
+		path = mti_asprintf("/events?since=%lld&stream=false&filters=%s", since, escaped);
+		err = path ? request(e, path, &r->events) : MT_ERR_NOMEM;
+		free(path);
+	}
+	free(escaped);
 	return err;
 }
 
@@ -732,6 +753,24 @@ static enum mt_err fill_status(struct mti_engine *e, struct mt_trace *t)
 	return MT_OK;
 }
 
+/* What Podman's answers mean apart from Docker's: it gives every image a
+ * RepoDigest, a local one (podman import, build, commit) under the
+ * registry "localhost", which is no registry; and its events may be gone. */
+static void podman_facts(struct mt_trace *t, struct mt_container *c)
+{
+	struct mt_engine_container *ec = c->engine;
+	char shortid[16];
+
+	if (ec->have_image && ec->image.registry && strcmp(ec->image.registry, "localhost") == 0)
+		ec->image.source = MT_IMAGE_SOURCE_LOCAL;
+	if (ec->have_events && ec->n_events == 0)
+		mti_warn(t, MT_ERR_NOT_FOUND, 0, "engine",
+		         "Podman returned no events for container %s: its events backend keeps "
+		         "none (events_logger \"none\", a rotated file or a journal it cannot "
+		         "read); how the container was started and entered is unconfirmed",
+		         mt_short_id(c->id, shortid, sizeof(shortid)));
+}
+
 enum mt_err mti_engine_describe(struct mt_session *s, struct mt_trace *t, struct mt_container *c,
                                 const char *target_exe_path)
 {
@@ -775,8 +814,8 @@ enum mt_err mti_engine_describe(struct mt_session *s, struct mt_trace *t, struct
 	}
 	err = decode_all(s, t, r, target_exe_path, e->exec_pids_untrusted, &c->engine);
 	if (!err && c->engine && c->runtime == MT_RUNTIME_UNKNOWN)
-		c->runtime = e->engine_version && mti_str_starts(e->engine_version, "Libpod")
-		                 ? MT_RUNTIME_PODMAN
-		                 : MT_RUNTIME_DOCKER;
+		c->runtime = is_podman(e) ? MT_RUNTIME_PODMAN : MT_RUNTIME_DOCKER;
+	if (!err && c->engine && is_podman(e))
+		podman_facts(t, c);
 	return err;
 }

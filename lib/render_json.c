@@ -12,6 +12,7 @@
 
 #include "classify.h"
 #include "escape.h"
+#include "trace_model.h"
 #include "util.h"
 
 void mti_json_add_bytes(struct mti_json *j, cJSON *o, const char *key, const char *s)
@@ -458,6 +459,47 @@ static void add_engine_container(struct mti_json *j, cJSON *o, const struct mt_t
 	}
 }
 
+/* The task's OCI bundle (config.json), or null. */
+static void add_bundle(struct mti_json *j, cJSON *o, const struct mt_oci_bundle *b)
+{
+	cJSON *x;
+
+	if (!b) {
+		add_null(j, o, "bundle");
+		return;
+	}
+	x = add_object(j, o, "bundle");
+	mti_json_add_bytes(j, x, "path", b->path);
+	mti_json_add_bytes(j, x, "container_type", b->container_type);
+	mti_json_add_bytes(j, x, "container_name", b->container_name);
+	mti_json_add_bytes(j, x, "image", b->image_name);
+	mti_json_add_bytes(j, x, "sandbox_id", b->sandbox_id);
+	mti_json_add_bytes(j, x, "pod_name", b->pod_name);
+	mti_json_add_bytes(j, x, "pod_namespace", b->pod_namespace);
+	mti_json_add_bytes(j, x, "pod_uid", b->pod_uid);
+	add_strv(j, x, "args", b->args, b->n_args);
+	mti_json_add_bool(j, x, "args_truncated", b->args_truncated);
+	mti_json_add_bytes(j, x, "root", b->root);
+}
+
+/* What the shim (and the bundle) said without the runtime's API. */
+static void add_runtime_task(struct mti_json *j, cJSON *x, const struct mt_runtime_task *task)
+{
+	cJSON *o;
+
+	if (!task) {
+		add_null(j, x, "runtime_task");
+		return;
+	}
+	o = add_object(j, x, "runtime_task");
+	mti_json_add_bytes(j, o, "namespace", task->namespace);
+	mti_json_add_bytes(j, o, "address", task->address);
+	mti_json_add_number(j, o, "shim_pid", task->shim_pid);
+	mti_json_add_bytes(j, o, "shim_id", task->shim_id);
+	mti_json_add_bool(j, o, "cri", task->cri);
+	add_bundle(j, o, task->bundle);
+}
+
 static void add_container(struct mti_json *j, cJSON *arr, const struct mt_trace *t,
                           const struct mt_container *c)
 {
@@ -472,13 +514,14 @@ static void add_container(struct mti_json *j, cJSON *arr, const struct mt_trace 
 	mti_json_add_bytes(j, x, "cgroup_path", c->cgroup_path);
 	mti_json_add_bool(j, x, "via_pid_namespace", c->via_pid_namespace);
 	add_refs(j, x, "nested_in", c->outer, c->n_outer);
-	if (c->pod_uid || (ec && (ec->k8s_pod_name || ec->k8s_pod_uid))) {
+	if (c->pod_uid || mti_pod_name(c) || (ec && ec->k8s_pod_uid)) {
 		k = add_object(j, x, "kubernetes");
-		mti_json_add_bytes(j, k, "pod_uid", c->pod_uid ? c->pod_uid : ec->k8s_pod_uid);
+		mti_json_add_bytes(j, k, "pod_uid",
+		                   c->pod_uid ? c->pod_uid : ec ? ec->k8s_pod_uid : NULL);
 		mti_json_add_bytes(j, k, "qos", c->pod_uid ? mt_qos_name(c->qos) : NULL);
-		mti_json_add_bytes(j, k, "pod_name", ec ? ec->k8s_pod_name : NULL);
-		mti_json_add_bytes(j, k, "namespace", ec ? ec->k8s_namespace : NULL);
-		mti_json_add_bytes(j, k, "container_name", ec ? ec->k8s_container : NULL);
+		mti_json_add_bytes(j, k, "pod_name", mti_pod_name(c));
+		mti_json_add_bytes(j, k, "namespace", mti_pod_namespace(c));
+		mti_json_add_bytes(j, k, "container_name", mti_k8s_container_name(c));
 	} else {
 		add_null(j, x, "kubernetes");
 	}
@@ -527,6 +570,7 @@ static void add_container(struct mti_json *j, cJSON *arr, const struct mt_trace 
 		add_null(j, x, "accounting");
 	}
 	add_engine_container(j, x, t, ec);
+	add_runtime_task(j, x, c->task);
 }
 
 /* The libraries the preload check names, each with its digest or why it

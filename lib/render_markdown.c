@@ -9,6 +9,7 @@
 
 #include <minertrace/minertrace.h>
 
+#include "containment.h"
 #include "escape.h"
 #include "trace_model.h"
 #include "util.h"
@@ -171,18 +172,23 @@ static void render_container(struct mctx *m, const struct mt_container *c)
 	m_raw(m, "\n### Container\n\n");
 	m_raw(m, "- ID: ");
 	m_code(m, c->id);
-	m_fmt(m, " (%s)\n", mt_runtime_name(c->runtime));
+	m_fmt(m, " (%s", mt_runtime_name(c->runtime));
+	if (c->task) {
+		m_raw(m, c->task->cri ? ", CRI, namespace " : ", namespace ");
+		m_code(m, c->task->namespace);
+	}
+	m_raw(m, ")\n");
 	if (ec && ec->name) {
 		m_raw(m, "- Name: ");
 		m_code(m, ec->name);
 		m_raw(m, "\n");
 	}
-	if (c->pod_uid || (ec && ec->k8s_pod_name)) {
+	if (c->pod_uid || mti_pod_name(c)) {
 		m_raw(m, "- Kubernetes pod: ");
-		if (ec && ec->k8s_pod_name) {
-			m_code(m, ec->k8s_namespace ? ec->k8s_namespace : "?");
+		if (mti_pod_name(c)) {
+			m_code(m, mti_pod_namespace(c) ? mti_pod_namespace(c) : "?");
 			m_raw(m, " / ");
-			m_code(m, ec->k8s_pod_name);
+			m_code(m, mti_pod_name(c));
 			m_raw(m, " ");
 		}
 		if (c->pod_uid) {
@@ -456,36 +462,17 @@ static void render_hashes(struct mctx *m, const struct mt_trace *t)
 }
 
 /* The runtime's own commands to stop and remove container c. */
-static void stop_command(struct mctx *m, const struct mt_container *c)
+/* Writes commands joined with " && ". */
+static void m_commands(struct mctx *m, const struct mti_command *cmds, size_t n)
 {
-	const struct mt_engine_container *ec = c->engine;
-	char shortid[16];
-	const char *who = ec && ec->name ? ec->name : mt_short_id(c->id, shortid, sizeof(shortid));
+	size_t i, w;
 
-	switch (c->runtime) {
-	case MT_RUNTIME_CONTAINERD:
-	case MT_RUNTIME_CRIO:
-		m_raw(m, "crictl stop ");
-		m_shell_word(m, mt_short_id(c->id, shortid, sizeof(shortid)));
-		m_raw(m, " && crictl rm ");
-		m_shell_word(m, mt_short_id(c->id, shortid, sizeof(shortid)));
-		break;
-	case MT_RUNTIME_LXC:
-		m_raw(m, "lxc-stop -n ");
-		m_shell_word(m, c->id);
-		m_raw(m, " && lxc-destroy -n ");
-		m_shell_word(m, c->id);
-		break;
-	case MT_RUNTIME_NSPAWN:
-		m_raw(m, "machinectl terminate ");
-		m_shell_word(m, c->id);
-		break;
-	default:
-		m_raw(m, c->runtime == MT_RUNTIME_PODMAN ? "podman stop " : "docker stop ");
-		m_shell_word(m, who);
-		m_raw(m, c->runtime == MT_RUNTIME_PODMAN ? " && podman rm " : " && docker rm ");
-		m_shell_word(m, who);
-		break;
+	for (i = 0; i < n; i++) {
+		m_raw(m, i ? " && " : "");
+		for (w = 0; w < cmds[i].n; w++) {
+			m_raw(m, w ? " " : "");
+			m_shell_word(m, cmds[i].words[w]);
+		}
 	}
 }
 
@@ -549,7 +536,9 @@ static void render_containment(struct mctx *m, const struct mt_trace *t)
 	const struct mt_container *c =
 	    t->chain[0].container_index >= 0 ? &t->containers[t->chain[0].container_index] : NULL;
 	const struct mt_engine_container *ec = c ? c->engine : NULL;
-	size_t i;
+	struct mti_command cmds[MTI_CMD_MAX];
+	char shortid[16];
+	size_t i, n_cmds;
 
 	m_raw(m, "\n### Suggested containment (not executed)\n\n");
 	/* A host process moved into a container's cgroup did not come from it. */
@@ -564,16 +553,22 @@ static void render_containment(struct mctx *m, const struct mt_trace *t)
 	      "1. Preserve evidence before removing anything: `minertrace --collect DIR "
 	      "%d`.\n",
 	      (int)t->target_pid);
-	m_raw(m, "2. Stop and remove the container: `");
-	stop_command(m, c);
-	m_raw(m, "`");
-	if (c->pod_uid || (ec && ec->k8s_pod_name)) {
-		m_raw(m, "; it belongs to a Kubernetes pod: remove or fix the workload that "
-		         "recreates it (`kubectl -n ");
-		m_shell_word(m, ec && ec->k8s_namespace ? ec->k8s_namespace : "NAMESPACE");
-		m_raw(m, " get pod ");
-		m_shell_word(m, ec && ec->k8s_pod_name ? ec->k8s_pod_name : "POD");
-		m_raw(m, " -o yaml`)");
+	n_cmds = mti_containment_stop(c, shortid, sizeof(shortid), cmds);
+	if (n_cmds) {
+		m_raw(m, "2. Stop and remove the container: `");
+		m_commands(m, cmds, n_cmds);
+		m_raw(m, "`");
+	} else {
+		m_fmt(m, "2. Stop the process (`kill -STOP %d`) and remove the container with its "
+		         "runtime's own tools (the runtime is not known)", (int)t->target_pid);
+	}
+	if (c->pod_uid || mti_pod_name(c)) {
+		m_raw(m, "; it belongs to a Kubernetes pod: `kubectl -n ");
+		m_shell_word(m, mti_pod_namespace(c) ? mti_pod_namespace(c) : "NAMESPACE");
+		m_raw(m, " delete pod ");
+		m_shell_word(m, mti_pod_name(c) ? mti_pod_name(c) : "POD");
+		m_raw(m, "`, but a controller (Deployment, DaemonSet, Job...) recreates it: find "
+		         "and fix the workload or its image first");
 	} else if (ec && ec->restart_policy && *ec->restart_policy &&
 	           strcmp(ec->restart_policy, "no") != 0) {
 		m_raw(m, " (its restart policy is ");
@@ -583,9 +578,13 @@ static void render_containment(struct mctx *m, const struct mt_trace *t)
 	m_raw(m, ".\n");
 	if (t->verdict.classification == MT_CLASS_UNWANTED_IMAGE ||
 	    t->verdict.classification == MT_CLASS_IMAGE_PROCESS) {
-		m_raw(m, "3. The image itself carries the miner: remove it here (`docker rmi ");
-		m_shell_word(m, ec && ec->image_id ? ec->image_id : "IMAGE");
-		m_raw(m, "`) and remove the affected tags from every registry that holds them");
+		m_raw(m, "3. The image itself carries the miner: remove it here");
+		if (mti_containment_rmi(c, &cmds[0])) {
+			m_raw(m, " (`");
+			m_commands(m, cmds, 1);
+			m_raw(m, "`)");
+		}
+		m_raw(m, " and remove the affected tags from every registry that holds them");
 		for (i = 0; ec && ec->have_image && i < ec->image.n_repo_tags; i++) {
 			m_raw(m, i ? ", " : " (");
 			m_code(m, ec->image.repo_tags[i]);
@@ -597,7 +596,9 @@ static void render_containment(struct mctx *m, const struct mt_trace *t)
 		m_raw(m, "3. The image is not the culprit by itself: fix the way in (");
 		m_esc(m, mt_entry_name(t->entry.kind));
 		m_raw(m, "). Patch the application in the image (a known remote code execution "
-		         "is the usual way), or revoke the access that allowed `docker exec`.\n");
+		         "is the usual way), or revoke the access that allowed `");
+		m_raw(m, mti_containment_exec_words(c));
+		m_raw(m, "`.\n");
 		m_raw(m, "4. Rebuild the container from a patched image; do not reuse this "
 		         "container's writable layer.\n");
 	}

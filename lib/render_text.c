@@ -254,19 +254,19 @@ static void container_line(struct tctx *c, const struct mt_trace *t, int index)
 		t_esc(c, ec->name);
 		t_raw(c, "\"");
 	}
-	if (ec && ec->image_ref) {
+	if (mti_image_name(ct)) {
 		t_raw(c, " \xc2\xb7 image ");
-		t_esc(c, ec->image_ref);
+		t_esc(c, mti_image_name(ct));
 	}
 	t_fmt(c, " \xc2\xb7 %s", mt_runtime_name(ct->runtime));
-	if (ct->pod_uid || (ec && ec->k8s_pod_name)) {
+	if (ct->pod_uid || mti_pod_name(ct)) {
 		t_raw(c, " \xc2\xb7 pod ");
-		if (ec && ec->k8s_pod_name) {
-			if (ec->k8s_namespace) {
-				t_esc(c, ec->k8s_namespace);
+		if (mti_pod_name(ct)) {
+			if (mti_pod_namespace(ct)) {
+				t_esc(c, mti_pod_namespace(ct));
 				t_raw(c, "/");
 			}
-			t_esc(c, ec->k8s_pod_name);
+			t_esc(c, mti_pod_name(ct));
 			t_raw(c, " ");
 		}
 		if (ct->pod_uid)
@@ -492,7 +492,12 @@ static void render_container(struct tctx *c, const struct mt_trace *t,
 
 	t_label(c, "Container");
 	t_esc(c, ct->id);
-	t_fmt(c, " (%s)", mt_runtime_name(ct->runtime));
+	t_fmt(c, " (%s", mt_runtime_name(ct->runtime));
+	if (ct->task) {
+		t_raw(c, ct->task->cri ? ", CRI, namespace " : ", namespace ");
+		t_esc(c, ct->task->namespace);
+	}
+	t_raw(c, ")");
 	if (ec && ec->name) {
 		t_raw(c, " \"");
 		t_esc(c, ec->name);
@@ -510,12 +515,12 @@ static void render_container(struct tctx *c, const struct mt_trace *t,
 		}
 		t_endl(c);
 	}
-	if (ct->pod_uid || (ec && ec->k8s_pod_name)) {
+	if (ct->pod_uid || mti_pod_name(ct)) {
 		t_label(c, "  pod");
-		if (ec && ec->k8s_pod_name) {
-			t_esc(c, ec->k8s_namespace ? ec->k8s_namespace : "?");
+		if (mti_pod_name(ct)) {
+			t_esc(c, mti_pod_namespace(ct) ? mti_pod_namespace(ct) : "?");
 			t_raw(c, "/");
-			t_esc(c, ec->k8s_pod_name);
+			t_esc(c, mti_pod_name(ct));
 			t_raw(c, " ");
 		}
 		if (ct->pod_uid) {

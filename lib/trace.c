@@ -21,12 +21,14 @@
 #include "engine.h"
 #include "hash.h"
 #include "members.h"
+#include "oci_bundle.h"
 #include "origin.h"
 #include "proc_parse.h"
 #include "persistence.h"
 #include "postmortem.h"
 #include "process.h"
 #include "session.h"
+#include "shim.h"
 #include "spread.h"
 #include "target_net.h"
 #include "timeline.h"
@@ -339,9 +341,11 @@ static bool find_ns_init(struct mt_session *s, uint64_t ns, struct mt_cgroup_inf
 static enum mt_err resolve_containers(struct mt_session *s, struct mt_trace *t)
 {
 	struct mt_process *target = &t->chain[0];
-	enum mt_err err = MT_OK;
+	enum mt_err err = mti_shim_confirm(t);
 	size_t i;
 
+	if (err)
+		return err;
 	for (i = 0; i < t->chain_len; i++) {
 		struct mt_process *p = &t->chain[i];
 
@@ -394,7 +398,7 @@ static enum mt_err resolve_containers(struct mt_session *s, struct mt_trace *t)
 				t->chain[i].container_index = old;
 		}
 	}
-	return MT_OK;
+	return mti_shim_describe(t);
 }
 
 /* Index of the first chain process in container idx (to list its cgroup). */
@@ -560,6 +564,8 @@ static enum mt_err trace_run(struct mt_session *s, pid_t pid, bool check_start,
 		    "%s not hashed; --hash=all hashes them too",
 		    unhashed, unhashed == 1 ? "" : "s", unhashed == 1 ? "is" : "are");
 	err = resolve_containers(s, t);
+	if (!err)
+		err = mti_oci_bundle_read_all(s, t);
 	if (err)
 		goto out;
 	/* Loading libcurl on the engine thread is a storm of mmap and mprotect

@@ -182,6 +182,74 @@ void mti_engine_container_clear(struct mt_engine_container *ec)
 	memset(ec, 0, sizeof(*ec));
 }
 
+static const struct mt_oci_bundle *bundle_of(const struct mt_container *c)
+{
+	return c->task ? c->task->bundle : NULL;
+}
+
+const char *mti_pod_name(const struct mt_container *c)
+{
+	if (c->engine && c->engine->k8s_pod_name)
+		return c->engine->k8s_pod_name;
+	return bundle_of(c) ? bundle_of(c)->pod_name : NULL;
+}
+
+const char *mti_pod_namespace(const struct mt_container *c)
+{
+	if (c->engine && c->engine->k8s_pod_name)
+		return c->engine->k8s_namespace;
+	return bundle_of(c) ? bundle_of(c)->pod_namespace : NULL;
+}
+
+const char *mti_k8s_container_name(const struct mt_container *c)
+{
+	if (c->engine && c->engine->k8s_container)
+		return c->engine->k8s_container;
+	return bundle_of(c) ? bundle_of(c)->container_name : NULL;
+}
+
+const char *mti_image_name(const struct mt_container *c)
+{
+	if (c->engine && c->engine->image_ref)
+		return c->engine->image_ref;
+	return bundle_of(c) ? bundle_of(c)->image_name : NULL;
+}
+
+void mti_oci_bundle_clear(struct mt_oci_bundle *b)
+{
+	size_t i;
+
+	if (!b)
+		return;
+	free(b->path);
+	free(b->container_type);
+	free(b->container_name);
+	free(b->image_name);
+	free(b->sandbox_id);
+	free(b->pod_name);
+	free(b->pod_namespace);
+	free(b->pod_uid);
+	for (i = 0; i < b->n_args; i++)
+		free(b->args[i]);
+	free(b->args);
+	free(b->root);
+	memset(b, 0, sizeof(*b));
+}
+
+void mti_runtime_task_free(struct mt_runtime_task *task)
+{
+	if (!task)
+		return;
+	free(task->namespace);
+	free(task->address);
+	free(task->shim_id);
+	if (task->bundle) {
+		mti_oci_bundle_clear(task->bundle);
+		free(task->bundle);
+	}
+	free(task);
+}
+
 void mti_container_clear(struct mt_container *c)
 {
 	size_t i;
@@ -196,6 +264,7 @@ void mti_container_clear(struct mt_container *c)
 		mti_member_clear(&c->members[i]);
 	free(c->members);
 	mti_engine_container_free(c->engine);
+	mti_runtime_task_free(c->task);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -24,6 +24,17 @@ void mti_warnings_free(struct mt_warning *list, size_t n);
 void mti_exe_clear(struct mt_exe *e);
 void mti_process_clear(struct mt_process *p);
 void mti_member_clear(struct mt_member *m);
+/* The pod name and namespace, the Kubernetes container name and the image
+ * reference of a container: the engine's when it answered, else its OCI
+ * bundle's; NULL when neither says. Point into c. */
+const char *mti_pod_name(const struct mt_container *c);
+const char *mti_pod_namespace(const struct mt_container *c);
+const char *mti_k8s_container_name(const struct mt_container *c);
+const char *mti_image_name(const struct mt_container *c);
+/* Frees what an OCI bundle record holds (not b itself); NULL is allowed. */
+void mti_oci_bundle_clear(struct mt_oci_bundle *b);
+/* Frees a runtime task record; NULL is allowed. */
+void mti_runtime_task_free(struct mt_runtime_task *task);
 void mti_container_clear(struct mt_container *c);
 void mti_image_clear(struct mt_image *img);
 void mti_exec_session_clear(struct mt_exec_session *x);

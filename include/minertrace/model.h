@@ -293,6 +293,35 @@ struct mt_engine_container {
 	int target_change; /* enum mt_change_kind of the target exe, -1 = absent */
 };
 
+/* What a container's runtime tells without its API: the shim's command
+ * line (containerd-shim-runc-v2 -namespace NS -id ID -address SOCK) and
+ * the OCI bundle next to it. Every string is attacker-controlled. */
+/* A task's OCI bundle config.json, read-only, as containerd wrote it (the
+ * io.kubernetes.cri.* annotations of its CRI plugin). NULL fields: absent. */
+struct mt_oci_bundle {
+	char *path;           /* the bundle directory on the host */
+	char *container_type; /* "sandbox" (the pod's pause) or "container" */
+	char *container_name;
+	char *image_name;
+	char *sandbox_id;
+	char *pod_name;
+	char *pod_namespace;
+	char *pod_uid;
+	char **args; /* process.args */
+	size_t n_args;
+	bool args_truncated;
+	char *root; /* root.path, relative to the bundle or absolute */
+};
+
+struct mt_runtime_task {
+	char *namespace; /* containerd namespace: default, k8s.io, moby... */
+	char *address;   /* the shim's -address: the containerd that owns the task */
+	pid_t shim_pid;
+	char *shim_id;                /* the shim's -id: the pod's sandbox ID for a CRI pod */
+	bool cri;                     /* created through the CRI (a Kubernetes pod), not natively */
+	struct mt_oci_bundle *bundle; /* NULL when not read */
+};
+
 struct mt_container {
 	char *id;
 	enum mt_runtime runtime;
@@ -308,6 +337,7 @@ struct mt_container {
 	bool members_truncated;
 	struct mt_accounting acct;
 	struct mt_engine_container *engine; /* NULL when not asked or not known */
+	struct mt_runtime_task *task;       /* NULL when no shim or bundle said anything */
 };
 
 enum mt_origin_kind {

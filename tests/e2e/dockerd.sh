@@ -14,65 +14,35 @@ state=$MT_E2E_STATE
 # unix socket paths are limited to 108 bytes: keep the run dir short
 run=/tmp/mt-e2e-$(printf '%s' "$state" | sha256sum | cut -c1-8)
 payload_src=$MT_SOURCE_DIR/tests/e2e/payload
-
-log() { echo "dockerd.sh: $*"; }
-
-skip_or_fail() {
-	if [ "${MT_E2E_REQUIRED:-0}" = 1 ]; then
-		log "cannot start: $* (MT_E2E_REQUIRED=1)"
-		exit 1
-	fi
-	log "SKIP: $*"
-	exit 77
-}
+fixture=dockerd
+# shellcheck source=fixture.sh
+. "$MT_SOURCE_DIR/tests/e2e/fixture.sh"
+# shellcheck source=images.sh
+. "$MT_SOURCE_DIR/tests/e2e/images.sh"
 
 stop() {
-	local pid i
-	if [ -f "$run/docker.pid" ]; then
-		pid=$(cat "$run/docker.pid")
-		if [ -S "$run/docker.sock" ]; then
-			DOCKER_HOST=unix://$run/docker.sock docker ps -aq 2>/dev/null |
-				xargs -r env DOCKER_HOST="unix://$run/docker.sock" docker rm -f >/dev/null 2>&1 || true
-		fi
-		kill "$pid" 2>/dev/null || true
-		for i in $(seq 1 100); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.2
-		done
-		kill -9 "$pid" 2>/dev/null || true
+	if [ -f "$run/docker.pid" ] && [ -S "$run/docker.sock" ]; then
+		DOCKER_HOST=unix://$run/docker.sock docker ps -aq 2>/dev/null |
+			xargs -r env DOCKER_HOST="unix://$run/docker.sock" docker rm -f >/dev/null 2>&1 || true
 	fi
+	stop_pid "$run/docker.pid"
 	# shims and mounts a killed daemon may leave behind
 	pkill -f "containerd-shim.*$run/" 2>/dev/null || true
-	if [ -d "$run" ]; then
-		{ grep -o " $run/[^ ]*" /proc/self/mountinfo || true; } | sort -r | while read -r m; do
-			umount -l "$m" 2>/dev/null || true
-		done
-		rm -rf "$run"
-	fi
+	remove_run_dir "$run"
 	rm -f "$state/env"
 }
 
 build_images() {
-	local b=$state/payload img
-	mkdir -p "$b"
-	for p in mt-init mt-sh mt-miner; do
-		gcc -static -O2 -pthread -o "$b/$p" "$payload_src/$p.c"
-	done
+	local b=$state/payload img kind
+	build_payload "$payload_src" "$b"
 	export DOCKER_HOST=unix://$run/docker.sock DOCKER_BUILDKIT=0
 	img=$state/images
 	rm -rf "$img"
-	mkdir -p "$img/app/rootfs/bin" "$img/app/rootfs/tmp" "$img/app/rootfs/usr/share/payload" \
-		"$img/xmrig/rootfs/usr/bin" "$img/xmrig/rootfs/tmp" \
-		"$img/web/rootfs/usr/local/bin" "$img/web/rootfs/tmp"
-	chmod 1777 "$img"/*/rootfs/tmp
-	cp "$b/mt-init" "$img/app/rootfs/init"
-	cp "$b/mt-sh" "$img/app/rootfs/bin/sh"
-	cp "$b/mt-miner" "$img/app/rootfs/usr/share/payload/miner"
-	printf 'FROM scratch\nCOPY rootfs/ /\nENTRYPOINT ["/init"]\nCMD ["idle"]\n' >"$img/app/Dockerfile"
-	cp "$b/mt-miner" "$img/xmrig/rootfs/usr/bin/xmrig"
-	printf 'FROM scratch\nCOPY rootfs/ /\nENTRYPOINT ["/usr/bin/xmrig"]\nCMD ["-o","stratum+tcp://pool.minexmr.example:4444","--donate-level","1"]\n' >"$img/xmrig/Dockerfile"
-	cp "$b/mt-init" "$img/web/rootfs/usr/local/bin/web"
-	printf 'FROM scratch\nCOPY rootfs/ /\nENTRYPOINT ["/usr/local/bin/web"]\nCMD ["idle"]\n' >"$img/web/Dockerfile"
+	for kind in app xmrig web; do
+		make_rootfs "$kind" "$b" "$img/$kind/rootfs"
+		printf 'FROM scratch\nCOPY rootfs/ /\nENTRYPOINT %s\nCMD %s\n' \
+			"$(image_entrypoint "$kind")" "$(image_cmd "$kind")" >"$img/$kind/Dockerfile"
+	done
 	for spec in metabase/metabase:v0.46.6=app xmrig/xmrig:6.21.0=xmrig acme/web:1.4=web; do
 		if ! docker build -q -t "${spec%%=*}" "$img/${spec##*=}" >"$state/build.log" 2>&1; then
 			cat "$state/build.log" >&2

@@ -12,7 +12,7 @@ src=$PWD
 seconds=${1:-${MT_FUZZ_SECONDS:-60}}
 shift || true
 targets=("$@")
-[ "${#targets[@]}" -gt 0 ] || targets=(stat status cgroup mountinfo tcp engine text fleet)
+[ "${#targets[@]}" -gt 0 ] || targets=(stat status cgroup mountinfo tcp engine text fleet bundle)
 out=$src/build-fuzz
 fix=$src/tests/fixtures
 
@@ -48,6 +48,7 @@ for d in "$fix"/engine/*/; do
 	seed engine "$d/version.json" 05
 done
 for f in "$src"/tests/fuzz/fleet-seeds/*.json; do seed fleet "$f"; done
+for f in "$fix"/bundle/*.json "$fix"/proc/containerd-*/*/cmdline; do seed bundle "$f"; done
 seed text "$fix/etc/passwd"
 seed text "$src/lib/miner-signatures.txt"
 for f in "$fix"/proc/edge-comm-parens/*/cmdline; do seed text "$f"; done

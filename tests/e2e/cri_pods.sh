@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Kubernetes pods through containerd's real CRI plugin, started the way the
+# kubelet does with the cgroupfs driver: RunPodSandbox with host networking
+# and cgroup parent /kubepods/besteffort/pod<uid>, CreateContainer and
+# StartContainer; then an ExecSync into the container (the entry path of
+# kubectl exec and crictl exec).
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=runtimes.sh
+. "$(dirname "$0")/runtimes.sh"
+use_containerd
+
+uid=$(cat /proc/sys/kernel/random/uuid)
+cri_pod billing-api-7d9f shop "$uid" || die "RunPodSandbox failed"
+pod=$MT_POD_ID
+# (c) the app's init drops a miner through its shell
+cid=$(cri create "$pod" billing-api-7d9f shop "$uid" api docker.io/metabase/metabase:v0.46.6 \
+	app /bin/sh DROP /usr/share/payload/miner /tmp/kworker-$$) || die "CreateContainer failed"
+cri start "$cid" || die "StartContainer failed"
+pid=$(wait_pid -f "^/tmp/kworker-$$") || die "the dropped miner did not start"
+mt --json "$pid" >"$MT_TMP/pod.json" || die "minertrace failed on the pod's miner"
+validate "$MT_SCHEMA" "$MT_TMP/pod.json"
+check "pod: the container ID from the cgroup, containerd through the CRI" \
+	".containers[0].id == \"$cid\" and .containers[0].runtime == \"containerd\" and
+	 .containers[0].runtime_task.cri and .containers[0].runtime_task.namespace == \"k8s.io\"" \
+	"$MT_TMP/pod.json"
+check "pod: the pod UID and QoS class from the cgroup" \
+	".containers[0].kubernetes.pod_uid == \"$uid\" and .containers[0].kubernetes.qos == \"besteffort\"" \
+	"$MT_TMP/pod.json"
+
+check "pod: pod, namespace, container and image names from the OCI bundle" \
+	".containers[0].kubernetes.pod_name == \"billing-api-7d9f\" and
+	 .containers[0].kubernetes.namespace == \"shop\" and .containers[0].kubernetes.container_name == \"api\" and
+	 .containers[0].runtime_task.bundle.image == \"docker.io/metabase/metabase:v0.46.6\" and
+	 .containers[0].runtime_task.bundle.container_type == \"container\" and
+	 .containers[0].runtime_task.bundle.sandbox_id == \"$pod\"" "$MT_TMP/pod.json"
+check "pod: dropped by the init's tree, the verdict names the pod" \
+	'.entry.kind == "init-tree" and
+	 (.verdict.summary | test("image docker.io/metabase/metabase:v0.46.6\\) of Kubernetes pod shop/billing-api-7d9f"))' \
+	"$MT_TMP/pod.json"
+
+check_markdown "$pid" "crictl stop ${cid:0:12} && crictl rm ${cid:0:12}" \
+	"kubectl -n shop delete pod billing-api-7d9f" "a controller"
+
+# With containerd's socket gone the names still come from the bundle.
+mv "$CONTAINERD_ADDRESS" "$CONTAINERD_ADDRESS.away"
+mt --json "$pid" >"$MT_TMP/nosock.json"
+mt "$pid" >"$MT_TMP/nosock.txt"
+mv "$CONTAINERD_ADDRESS.away" "$CONTAINERD_ADDRESS"
+validate "$MT_SCHEMA" "$MT_TMP/nosock.json"
+check "socket gone: pod and image names from the bundle" \
+	".containers[0].kubernetes.pod_name == \"billing-api-7d9f\" and
+	 .containers[0].runtime_task.bundle.image == \"docker.io/metabase/metabase:v0.46.6\"" \
+	"$MT_TMP/nosock.json"
+grep -q "shop/billing-api-7d9f" "$MT_TMP/nosock.txt" && echo "ok: text names the pod" ||
+	fail "the text report does not name shop/billing-api-7d9f"
+
+# (d) a CRI ExecSync: the miner started from outside through the shim
+cri exec-sync "$cid" 300 /usr/share/payload/miner --cri-exec-$$ >/dev/null 2>&1 &
+MT_CHILDREN+=($!)
+pid2=$(wait_pid -f -- "^/usr/share/payload/miner --cri-exec-$$") || die "the ExecSync process did not start"
+mt --json "$pid2" >"$MT_TMP/exec.json" || die "minertrace failed on the ExecSync process"
+validate "$MT_SCHEMA" "$MT_TMP/exec.json"
+check "exec: entered from outside through the shim" '.entry.kind == "runtime-exec"' "$MT_TMP/exec.json"
+check "exec: same container" ".containers[0].id == \"$cid\"" "$MT_TMP/exec.json"
+
+finish

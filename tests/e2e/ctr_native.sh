@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# containerd without Kubernetes: `ctr run` in the namespace default and in a
+# custom one, and `ctr tasks exec`, on the private containerd.
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=runtimes.sh
+. "$(dirname "$0")/runtimes.sh"
+use_containerd
+
+# (a) ctr run in the namespace default: the image's entrypoint is the miner.
+id=webapp-$$
+ctr_run default "$id" docker.io/xmrig/xmrig:6.21.0 --env MT_BURN=2
+pid=$(ctr_task_pid default "$id")
+[ -n "$pid" ] || die "no task for $id"
+mt --json "$pid" >"$MT_TMP/run.json" || die "minertrace failed on the ctr run task"
+validate "$MT_SCHEMA" "$MT_TMP/run.json"
+check "ctr run: the target is the task's init" ".target.pid == $pid and .chain[0].comm == \"xmrig\"" \
+	"$MT_TMP/run.json"
+check "ctr run: the chain passes through the shim of namespace default" \
+	"[.chain[].argv | select(. != null) | join(\" \")] | any(test(\"containerd-shim-runc-v2 -namespace default -id $id \"))" \
+	"$MT_TMP/run.json"
+check "ctr run: placed in container $id of containerd, namespace default" \
+	".containers[0].id == \"$id\" and .containers[0].runtime == \"containerd\" and
+	 .containers[0].runtime_task.namespace == \"default\" and .containers[0].runtime_task.cri == false and
+	 .containers[0].runtime_task.address == \"$CONTAINERD_ADDRESS\"" "$MT_TMP/run.json"
+check "ctr run: the image's own entrypoint, never a host process" \
+	'.entry.kind == "container-init" and .verdict.classification != "host-process" and
+	 (.verdict.summary | test("could not be placed") | not)' "$MT_TMP/run.json"
+
+check_markdown "$pid" "ctr -n default task kill -s KILL $id && ctr -n default task rm $id && ctr -n default container rm $id"
+
+# scan finds it in its container too, never on the host
+mt scan --json --interval 1 --no-probe >"$MT_TMP/scan.json" || true
+check "scan: the ctr run miner in container $id, not host" \
+	".findings | any(.pid == $pid and .trace.containers[0].id == \"$id\" and
+	 .trace.containers[0].runtime == \"containerd\" and .trace.entry.kind == \"container-init\")" \
+	"$MT_TMP/scan.json"
+
+# (a') a custom namespace: the app's init drops a miner through its shell.
+id2=tenant-app-$$
+ctr_run mt-tenant "$id2" docker.io/metabase/metabase:v0.46.6 -- /init app /bin/sh DROP \
+	/usr/share/payload/miner /tmp/kworker-$$
+pid2=$(wait_pid -f "^/tmp/kworker-$$") || die "the dropped miner did not start"
+mt --json "$pid2" >"$MT_TMP/tenant.json" || die "minertrace failed on the dropped miner"
+validate "$MT_SCHEMA" "$MT_TMP/tenant.json"
+check "custom namespace: the chain passes through the shim of mt-tenant" \
+	"[.chain[].argv | select(. != null) | join(\" \")] | any(test(\"-namespace mt-tenant -id $id2 \"))" \
+	"$MT_TMP/tenant.json"
+check "custom namespace: container $id2 in namespace mt-tenant, from the init's tree" \
+	".containers[0].id == \"$id2\" and .containers[0].runtime_task.namespace == \"mt-tenant\" and
+	 .entry.kind == \"init-tree\"" "$MT_TMP/tenant.json"
+
+check_markdown "$pid2" "ctr -n mt-tenant task kill -s KILL $id2" "ctr tasks exec"
+
+# (b) ctr tasks exec: a process entered from outside through the shim.
+ctd default tasks exec -d --exec-id "mt-exec-$$" "$id" /usr/bin/xmrig --exec-marker-$$ ||
+	die "ctr tasks exec failed"
+pid3=$(wait_pid -f -- "^/usr/bin/xmrig --exec-marker-$$") || die "the exec'd process did not start"
+mt --json "$pid3" >"$MT_TMP/exec.json" || die "minertrace failed on the exec'd process"
+validate "$MT_SCHEMA" "$MT_TMP/exec.json"
+check "ctr tasks exec: entered from outside through the shim, in container $id" \
+	".entry.kind == \"runtime-exec\" and .entry.exec_id == null and .containers[0].id == \"$id\" and
+	 .containers[0].runtime == \"containerd\"" "$MT_TMP/exec.json"
+
+finish
