@@ -166,7 +166,13 @@ POSTMORTEM = obj({
     "spread": obj({
         "checked": BOOL, "processes_seen": INT, "other_containers": INT, "truncated": BOOL,
         "processes": arr(obj({"pid": INT, "comm": NS, "exe": S, "container_id": NS,
-                              "match": enum("same-file", "sha256", "name-and-size")}))}),
+                              "match": enum("same-file", "sha256", "name-and-size")})),
+        "same_image": obj({
+            "checked": BOOL, "image_id": NS, "running_miner": INT, "file_in_layer": INT,
+            "layers_searched": INT, "truncated": BOOL,
+            "containers": arr(obj({"id": S, "name": NS, "state": NS, "created": NS,
+                                   "runs_miner": BOOL,
+                                   "file_in_layer": {"type": ["boolean", "null"]}}))})}),
     "persistence": obj({
         "checked_container": BOOL, "checked_host": BOOL, "truncated": BOOL,
         "items": arr(obj({"kind": enum("cron", "ld-so-preload", "ssh-authorized-keys", "rc-local",

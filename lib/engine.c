@@ -819,3 +819,93 @@ enum mt_err mti_engine_describe(struct mt_session *s, struct mt_trace *t, struct
 		podman_facts(t, c);
 	return err;
 }
+
+/* Asks once for the versioned path a b c into r, negotiating the API
+ * first; r->err says how it went. */
+static enum mt_err ask_once(struct mti_engine *e, const char *a, const char *b, const char *c,
+                            struct mti_reply *r)
+{
+	char *path;
+	enum mt_err err;
+
+	if (r->asked)
+		return MT_OK;
+	if ((err = negotiate(e)))
+		return err;
+	path = mti_asprintf("%s%s%s%s", e->api_prefix, a, b, c);
+	if (!path)
+		return MT_ERR_NOMEM;
+	err = request(e, path, r);
+	free(path);
+	return err;
+}
+
+enum mt_err mti_engine_same_image(struct mt_session *s, struct mt_trace *t, const char *own_id,
+                                  const char *image_id, struct mt_spread_image *si)
+{
+	struct mti_engine *e;
+	struct mti_reply r = {0};
+	char filter[128], *escaped;
+	enum mt_err err;
+
+	if (s->opts.no_engine || !image_id || !mti_str_starts(image_id, "sha256:") ||
+	    strlen(image_id) != 71 || !mti_is_hex(image_id + 7, 64))
+		return MT_OK;
+	e = engine_get(s);
+	if (!e)
+		return MT_ERR_NOMEM;
+	if (!e->http)
+		return MT_OK;
+	snprintf(filter, sizeof(filter), "{\"ancestor\":[\"%s\"]}", image_id);
+	escaped = mti_http_escape(e->http, filter);
+	if (!escaped)
+		return MT_ERR_NOMEM;
+	err = ask_once(e, "/containers/json?all=1&filters=", escaped, "", &r);
+	free(escaped);
+	if (!err && r.err)
+		warn_reply(t, &r, "containers of the same image");
+	else if (!err) {
+		si->image_id = mti_strdup(image_id);
+		err = si->image_id
+		          ? mti_decode_container_list(r.body, r.len, image_id, own_id, t, si)
+		          : MT_ERR_NOMEM;
+		si->checked = err == MT_OK;
+		if (err == MT_ERR_ENGINE_REPLY)
+			err = MT_OK;
+	}
+	reply_clear(&r);
+	t->engine.requests = e->requests;
+	return err;
+}
+
+enum mt_err mti_engine_upper_dir(struct mt_session *s, const char *id, char **upper)
+{
+	struct mt_engine_container ec;
+	struct mti_engine_replies *r;
+	struct mti_engine *e;
+	char **exec_ids = NULL;
+	size_t n_ids = 0;
+	enum mt_err err;
+
+	*upper = NULL;
+	if (s->opts.no_engine)
+		return MT_OK;
+	e = engine_get(s);
+	if (!e)
+		return MT_ERR_NOMEM;
+	r = cache_get(e, id);
+	if (!r)
+		return MT_ERR_NOMEM;
+	err = ask_once(e, "/containers/", id, "/json", &r->inspect);
+	if (err || r->inspect.err)
+		return err;
+	err =
+	    mti_decode_container(r->inspect.body, r->inspect.len, id, NULL, &ec, &exec_ids, &n_ids);
+	mti_strv_free(exec_ids, n_ids);
+	if (!err && ec.upper_dir) {
+		*upper = ec.upper_dir;
+		ec.upper_dir = NULL;
+	}
+	mti_engine_container_clear(&ec);
+	return err == MT_ERR_NOMEM ? err : MT_OK;
+}

@@ -80,6 +80,17 @@ void mti_engine_job_wait_loaded(struct mti_engine_job *job);
 enum mt_err mti_engine_describe(struct mt_session *s, struct mt_trace *t, struct mt_container *c,
                                 const char *target_exe_path);
 
+/* Asks the engine once for the containers of image_id (a "sha256:" ID)
+ * but own_id, into si (see mti_decode_container_list); nothing in
+ * --no-engine. Failures become warnings; returns MT_OK or MT_ERR_NOMEM. */
+enum mt_err mti_engine_same_image(struct mt_session *s, struct mt_trace *t, const char *own_id,
+                                  const char *image_id, struct mt_spread_image *si);
+
+/* The writable layer (GraphDriver.Data.UpperDir) of container id from its
+ * inspect reply (asked once, cached), *upper a new string or NULL when not
+ * known. Returns MT_OK or MT_ERR_NOMEM. */
+enum mt_err mti_engine_upper_dir(struct mt_session *s, const char *id, char **upper);
+
 /* The cached raw replies for a container, or NULL. */
 const struct mti_engine_replies *mti_engine_cached(const struct mt_session *s, const char *id);
 

@@ -663,3 +663,80 @@ enum mt_err mti_decode_changes(const char *json, size_t len, const char *target_
 	ec->have_changes = d.err == MT_OK;
 	return d.err;
 }
+
+/* One entry of a container list into c; false when it is not kept. */
+static bool decode_list_entry(struct dctx *d, const cJSON *item, const char *image_id,
+                              const char *own_id, struct mt_spread_container *c)
+{
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "Id");
+	const cJSON *img = cJSON_GetObjectItemCaseSensitive(item, "ImageID");
+	char **names;
+	size_t n_names = 0;
+	double created;
+
+	memset(c, 0, sizeof(*c));
+	c->created_ns = -1;
+	c->file_in_layer = -1;
+	if (!cJSON_IsObject(item) || !cJSON_IsString(id) || !id->valuestring ||
+	    strlen(id->valuestring) != 64 || !mti_is_hex(id->valuestring, 64)) {
+		wrong_type(d, "Id");
+		return false;
+	}
+	if (own_id && strcmp(id->valuestring, own_id) == 0)
+		return false;
+	if (!cJSON_IsString(img) || !img->valuestring || strcmp(img->valuestring, image_id) != 0) {
+		mti_warn(d->t, MT_ERR_ENGINE_REPLY, 0, "engine",
+		         "container list: %.12s is not of image %.80s: ignored", id->valuestring,
+		         image_id);
+		return false;
+	}
+	names = d_strv(d, item, "Names", 1, &n_names);
+	if (n_names)
+		c->name = mti_strdup(names[0][0] == '/' ? names[0] + 1 : names[0]);
+	mti_strv_free(names, n_names);
+	c->id = mti_strdup(id->valuestring);
+	c->state = d_str(d, item, "State");
+	/* Seconds since the epoch; up to the year 2286 (int64 ns). */
+	if (d_num(d, item, "Created", 0, 9.2e9, &created))
+		c->created_ns = (int64_t)created * 1000000000LL;
+	if (!c->id || (n_names && !c->name))
+		d->err = MT_ERR_NOMEM;
+	return true;
+}
+
+enum mt_err mti_decode_container_list(const char *json, size_t len, const char *image_id,
+                                      const char *own_id, struct mt_trace *t,
+                                      struct mt_spread_image *si)
+{
+	struct dctx d = {t, "container list", MT_OK, 0};
+	const cJSON *item;
+	cJSON *root = cJSON_ParseWithLength(json, len);
+
+	if (!root || !cJSON_IsArray(root)) {
+		mti_warn(t, MT_ERR_ENGINE_REPLY, 0, "engine",
+		         "container list reply is not a JSON array");
+		cJSON_Delete(root);
+		return MT_ERR_ENGINE_REPLY;
+	}
+	cJSON_ArrayForEach (item, root) {
+		struct mt_spread_container c, *slot;
+
+		if (d.err)
+			break;
+		if (!decode_list_entry(&d, item, image_id, own_id, &c))
+			continue;
+		if (mti_append_capped((void **)&si->containers, &si->n_containers,
+		                      MTI_ENGINE_MAX_SAME_IMAGE, sizeof(c), &si->truncated,
+		                      (void **)&slot)) {
+			d.err = MT_ERR_NOMEM;
+		} else if (slot) {
+			*slot = c;
+			continue;
+		}
+		free(c.id);
+		free(c.name);
+		free(c.state);
+	}
+	cJSON_Delete(root);
+	return d.err;
+}

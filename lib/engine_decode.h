@@ -14,6 +14,7 @@
 #define MTI_ENGINE_MAX_EXECS 256
 #define MTI_ENGINE_MAX_EVENTS 1024
 #define MTI_ENGINE_MAX_CHANGES 256
+#define MTI_ENGINE_MAX_SAME_IMAGE 64
 
 /* An engine API version: "1.41" is {1, 41}. */
 struct mti_api_version {
@@ -55,6 +56,15 @@ enum mt_err mti_decode_events(const char *body, size_t len, const char *containe
  * target_path and those added or modified under /tmp, /var/tmp, /dev/shm. */
 enum mt_err mti_decode_changes(const char *json, size_t len, const char *target_path,
                                struct mt_trace *t, struct mt_engine_container *ec);
+
+/* GET /containers/json?all=1&filters={"ancestor":[image_id]} into
+ * si->containers: at most MTI_ENGINE_MAX_SAME_IMAGE, each with a 64-hex
+ * ID; own_id (the target's container) and entries of another ImageID are
+ * left out, the latter with a warning. MT_ERR_ENGINE_REPLY when the reply
+ * is not a JSON array, else MT_OK or MT_ERR_NOMEM. */
+enum mt_err mti_decode_container_list(const char *json, size_t len, const char *image_id,
+                                      const char *own_id, struct mt_trace *t,
+                                      struct mt_spread_image *si);
 
 /* Registry host of an image reference ("docker.io" when none is named). */
 char *mti_reference_registry(const char *ref);

@@ -174,6 +174,8 @@ static enum mt_err what_happened(struct mt_trace *t)
 		err = persistence_words(&pm->persistence, &b);
 	if (!err)
 		err = spread_words(&pm->spread, &b);
+	if (!err && pm->spread.same_image.text)
+		err = mti_buf_printf(&b, " %s.", pm->spread.same_image.text);
 	if (!err && pm->registry.checked && !pm->registry.trusted)
 		err = mti_buf_printf(&b, " %s.", pm->registry.text);
 	if (err) {

@@ -831,6 +831,35 @@ static void add_network(struct mti_json *j, cJSON *pm, const struct mt_target_ne
 	mti_json_add_bool(j, x, "truncated", net->truncated);
 }
 
+/* The other containers of the target's image, under the spread. */
+static void add_same_image(struct mti_json *j, cJSON *spread, const struct mt_spread_image *si)
+{
+	cJSON *x = add_object(j, spread, "same_image"), *arr;
+	size_t i;
+
+	mti_json_add_bool(j, x, "checked", si->checked);
+	mti_json_add_bytes(j, x, "image_id", si->image_id);
+	mti_json_add_number(j, x, "running_miner", (double)si->n_running_miner);
+	mti_json_add_number(j, x, "file_in_layer", (double)si->n_file_in_layer);
+	mti_json_add_number(j, x, "layers_searched", (double)si->layers_looked_at);
+	arr = add_array(j, x, "containers");
+	for (i = 0; i < si->n_containers; i++) {
+		const struct mt_spread_container *c = &si->containers[i];
+		cJSON *o = push_object(j, arr);
+
+		mti_json_add_bytes(j, o, "id", c->id);
+		mti_json_add_bytes(j, o, "name", c->name);
+		mti_json_add_bytes(j, o, "state", c->state);
+		add_time_ms(j, o, "created", c->created_ns < 0 ? -1 : c->created_ns / 1000000);
+		mti_json_add_bool(j, o, "runs_miner", c->runs_miner);
+		if (c->file_in_layer < 0)
+			add_null(j, o, "file_in_layer");
+		else
+			mti_json_add_bool(j, o, "file_in_layer", c->file_in_layer == 1);
+	}
+	mti_json_add_bool(j, x, "truncated", si->truncated);
+}
+
 static void add_spread(struct mti_json *j, cJSON *pm, const struct mt_spread *sp)
 {
 	cJSON *x = add_object(j, pm, "spread"), *arr;
@@ -851,6 +880,7 @@ static void add_spread(struct mti_json *j, cJSON *pm, const struct mt_spread *sp
 		mti_json_add_bytes(j, o, "match", p->match);
 	}
 	mti_json_add_bool(j, x, "truncated", sp->truncated);
+	add_same_image(j, x, &sp->same_image);
 }
 
 static void add_persistence(struct mti_json *j, cJSON *pm, const struct mt_persistence *ps)

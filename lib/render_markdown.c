@@ -379,6 +379,39 @@ static void render_spread(struct mctx *m, const struct mt_spread *sp)
 		m_raw(m, "\nMore than the report keeps, or more processes than were looked at.\n");
 }
 
+/* The other containers of the target's image, as a table. */
+static void render_same_image(struct mctx *m, const struct mt_spread_image *si)
+{
+	char shortid[16], when[40];
+	size_t i;
+
+	if (!si->text)
+		return;
+	m_raw(m, "\n### Containers of the same image\n\n");
+	m_esc(m, si->text);
+	m_raw(m, ".\n");
+	if (!si->n_containers)
+		return;
+	m_raw(m, "\n| Container | Name | State | Created (UTC) | Same miner runs | Same file in "
+	         "writable layer |\n|---|---|---|---|---|---|\n");
+	for (i = 0; i < si->n_containers; i++) {
+		const struct mt_spread_container *c = &si->containers[i];
+
+		m_fmt(m, "| %s | ", mt_short_id(c->id, shortid, sizeof(shortid)));
+		m_esc(m, c->name ? c->name : "?");
+		m_raw(m, " | ");
+		m_esc(m, c->state ? c->state : "?");
+		m_fmt(m, " | %s | %s | %s |\n",
+		      c->created_ns >= 0
+		          ? mti_format_utc_ms(c->created_ns / 1000000, when, sizeof(when))
+		          : "?",
+		      c->runs_miner ? "**yes**" : "no",
+		      c->file_in_layer < 0 ? "not searched"
+		      : c->file_in_layer   ? "**yes**"
+		                           : "no");
+	}
+}
+
 /* The persistence files, their content quoted exactly. */
 static void render_persistence(struct mctx *m, const struct mt_persistence *ps)
 {
@@ -425,6 +458,7 @@ static void render_postmortem(struct mctx *m, const struct mt_trace *t)
 	render_persistence(m, &t->postmortem.persistence);
 	render_network(m, &t->postmortem.network);
 	render_spread(m, &t->postmortem.spread);
+	render_same_image(m, &t->postmortem.spread.same_image);
 	if (!tl->n_events)
 		return;
 	m_raw(m, "\n### Timeline\n\n| Time (UTC) | Clock | Fact |\n|---|---|---|\n");

@@ -720,6 +720,43 @@ static void render_verdict(struct tctx *c, const struct mt_trace *t)
 /* How it got in, the registry check and the timeline, oldest first (one
  * line per fact, cut to the terminal width); a '*' marks a time its writer
  * could set. */
+/* The other containers of the target's image: the finding, then one line
+ * each. */
+static void render_same_image(struct tctx *c, const struct mt_spread_image *si)
+{
+	char shortid[16], when[40];
+	size_t i;
+
+	if (!si->text)
+		return;
+	t_label(c, "Same image");
+	t_esc(c, si->text);
+	t_endl_fit(c);
+	for (i = 0; i < si->n_containers; i++) {
+		const struct mt_spread_container *sc = &si->containers[i];
+
+		t_label(c, "");
+		t_raw(c, mt_short_id(sc->id, shortid, sizeof(shortid)));
+		t_raw(c, " ");
+		t_esc(c, sc->name ? sc->name : "?");
+		t_raw(c, " ");
+		t_esc(c, sc->state ? sc->state : "?");
+		if (sc->created_ns >= 0)
+			t_fmt(c, ", created %s",
+			      mti_format_utc_ms(sc->created_ns / 1000000, when, sizeof(when)));
+		if (sc->runs_miner) {
+			t_color(c, C_BOLD C_RED);
+			t_raw(c, ", runs the same miner");
+			t_color(c, C_RESET);
+		}
+		if (sc->file_in_layer == 1)
+			t_raw(c, ", the same file in its writable layer");
+		else if (sc->file_in_layer == 0)
+			t_raw(c, ", not in its writable layer");
+		t_endl_fit(c);
+	}
+}
+
 static void render_postmortem(struct tctx *c, const struct mt_trace *t)
 {
 	const struct mt_postmortem *pm = &t->postmortem;
@@ -770,6 +807,7 @@ static void render_postmortem(struct tctx *c, const struct mt_trace *t)
 		                      : "");
 		t_endl_fit(c);
 	}
+	render_same_image(c, &pm->spread.same_image);
 	for (i = 0; i < pm->persistence.n_items; i++) {
 		const struct mt_persistence_item *it = &pm->persistence.items[i];
 		char when[40];

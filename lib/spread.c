@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "cgroup_path.h"
+#include "engine.h"
+#include "exe.h"
 #include "hash.h"
 #include "procfs.h"
 #include "trace_model.h"
@@ -137,6 +139,123 @@ static void count_containers(struct mt_trace *t)
 			    sp->procs[k].container_id && strcmp(sp->procs[k].container_id, id) == 0;
 		sp->n_other_containers += !seen;
 	}
+}
+
+void mti_spread_mark_running(struct mt_spread *sp)
+{
+	struct mt_spread_image *si = &sp->same_image;
+	size_t i, k;
+
+	si->n_running_miner = 0;
+	for (i = 0; i < si->n_containers; i++) {
+		struct mt_spread_container *c = &si->containers[i];
+
+		c->runs_miner = false;
+		for (k = 0; k < sp->n_procs && !c->runs_miner; k++)
+			c->runs_miner = sp->procs[k].container_id &&
+			                strcmp(sp->procs[k].container_id, c->id) == 0;
+		si->n_running_miner += c->runs_miner;
+	}
+}
+
+int mti_spread_file_in_layer(int upper_fd, const struct mt_exe *target)
+{
+	char sha[65] = "";
+	struct stat st;
+	int fd, same = 0;
+
+	/* Never blocking on a FIFO, never following a link out of the layer. */
+	fd = mti_open_in_root(upper_fd, target->path,
+	                      O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == target->size)
+		same = !target->sha256[0] ||
+		       (mti_sha256_fd(fd, MTI_HASH_MAX_BYTES, sha, NULL) == MT_OK &&
+		        strcmp(sha, target->sha256) == 0);
+	close(fd);
+	return same;
+}
+
+/* Searches the writable layers of the first MTI_SPREAD_LAYERS containers. */
+static enum mt_err search_layers(struct mt_session *s, struct mt_trace *t)
+{
+	struct mt_spread_image *si = &t->postmortem.spread.same_image;
+	const struct mt_exe *target = &t->chain[0].exe;
+	enum mt_err err = MT_OK;
+	size_t i;
+
+	if (!s->pfs.live || !target->path || target->path[0] != '/')
+		return MT_OK;
+	for (i = 0; !err && i < si->n_containers && i < MTI_SPREAD_LAYERS; i++) {
+		struct mt_spread_container *c = &si->containers[i];
+		char *upper = NULL;
+		int dfd;
+
+		err = mti_engine_upper_dir(s, c->id, &upper);
+		dfd = upper && upper[0] == '/'
+		          ? open(upper, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+		          : -1;
+		free(upper);
+		if (dfd < 0)
+			continue;
+		c->file_in_layer = mti_spread_file_in_layer(dfd, target);
+		close(dfd);
+		si->layers_looked_at++;
+		si->n_file_in_layer += c->file_in_layer == 1;
+	}
+	return err;
+}
+
+enum mt_err mti_spread_image_words(struct mt_spread_image *si)
+{
+	struct mti_buf b;
+	enum mt_err err;
+
+	mti_buf_init(&b);
+	if (!si->n_containers)
+		err = mti_buf_puts(&b, "No other container of the same image exists");
+	else
+		err =
+		    mti_buf_printf(&b,
+		                   "%zu more container%s of the same image%s; the same miner runs "
+		                   "in %zu of them",
+		                   si->n_containers, si->n_containers == 1 ? "" : "s",
+		                   si->truncated ? " (and more)" : "", si->n_running_miner);
+	if (!err && si->layers_looked_at)
+		err = mti_buf_printf(
+		    &b,
+		    "; the same file lies in the writable layer of %zu container%s "
+		    "(%zu searched)",
+		    si->n_file_in_layer, si->n_file_in_layer == 1 ? "" : "s", si->layers_looked_at);
+	if (err) {
+		mti_buf_free(&b);
+		return err;
+	}
+	free(si->text);
+	si->text = mti_buf_steal(&b);
+	return si->text ? MT_OK : MT_ERR_NOMEM;
+}
+
+enum mt_err mti_spread_containers(struct mt_session *s, struct mt_trace *t)
+{
+	const struct mt_container *own;
+	enum mt_err err;
+
+	if (!t->chain_len || t->chain[0].container_index < 0 || !t->chain[0].exe.have_stat)
+		return MT_OK;
+	own = &t->containers[t->chain[0].container_index];
+	if (!own->engine || !own->engine->image_id)
+		return MT_OK;
+	err = mti_engine_same_image(s, t, own->id, own->engine->image_id,
+	                            &t->postmortem.spread.same_image);
+	if (!err)
+		mti_spread_mark_running(&t->postmortem.spread);
+	if (!err && !t->chain[0].exe.memfd)
+		err = search_layers(s, t);
+	if (!err && t->postmortem.spread.same_image.checked)
+		err = mti_spread_image_words(&t->postmortem.spread.same_image);
+	return err;
 }
 
 enum mt_err mti_spread_read(struct mt_session *s, struct mt_trace *t)

@@ -10,6 +10,8 @@
 /* Most processes looked at, and matches kept. */
 #define MTI_SPREAD_SCAN 65536
 #define MTI_SPREAD_MAX 256
+/* Most writable layers of the same image's containers searched. */
+#define MTI_SPREAD_LAYERS 16
 
 /* Which match, if any, an executable of size and SHA-256 (sha256 "" when
  * not computed) is to the target's: "same-file" (same device and inode),
@@ -24,5 +26,26 @@ const char *mti_spread_match(const struct mt_exe *target, const char *name, uint
  * t->postmortem.spread, with the container of each from its cgroup.
  * Returns MT_OK or MT_ERR_NOMEM. */
 enum mt_err mti_spread_read(struct mt_session *s, struct mt_trace *t);
+
+/* Marks the same image's containers in which a process of sp->procs runs,
+ * and counts them. Pure. */
+void mti_spread_mark_running(struct mt_spread *sp);
+
+/* Whether the target's path, resolved inside the writable layer upper_fd,
+ * is a regular file of its size and SHA-256 (size alone when the target
+ * was not hashed): 1, else 0. Never blocks, never leaves the layer. */
+int mti_spread_file_in_layer(int upper_fd, const struct mt_exe *target);
+
+/* Writes si->text from its counts ("2 more containers of the same image;
+ * the same miner runs in 1 of them; the same file lies in ..."). Returns
+ * MT_OK or MT_ERR_NOMEM. */
+enum mt_err mti_spread_image_words(struct mt_spread_image *si);
+
+/* When the target's container has an engine image ID: the other containers
+ * of that image (one engine request), whether the miner runs in each (after
+ * mti_spread_read), and whether its file lies in their writable layers (at
+ * most MTI_SPREAD_LAYERS, one inspect each unless cached). Failures become
+ * warnings; returns MT_OK or MT_ERR_NOMEM. */
+enum mt_err mti_spread_containers(struct mt_session *s, struct mt_trace *t);
 
 #endif

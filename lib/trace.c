@@ -618,6 +618,8 @@ static enum mt_err trace_run(struct mt_session *s, pid_t pid, bool check_start,
 	if (!err)
 		err = mti_spread_read(s, t);
 	if (!err)
+		err = mti_spread_containers(s, t);
+	if (!err)
 		err = mti_postmortem_build(t, s->opts.trusted_registries,
 		                           s->opts.n_trusted_registries);
 	recheck_target(t, target_fd);

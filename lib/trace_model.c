@@ -476,10 +476,26 @@ void mti_target_net_clear(struct mt_target_net *n)
 	memset(n, 0, sizeof(*n));
 }
 
+void mti_spread_image_clear(struct mt_spread_image *si)
+{
+	size_t i;
+
+	for (i = 0; i < si->n_containers; i++) {
+		free(si->containers[i].id);
+		free(si->containers[i].name);
+		free(si->containers[i].state);
+	}
+	free(si->containers);
+	free(si->image_id);
+	free(si->text);
+	memset(si, 0, sizeof(*si));
+}
+
 void mti_spread_clear(struct mt_spread *sp)
 {
 	size_t i;
 
+	mti_spread_image_clear(&sp->same_image);
 	for (i = 0; i < sp->n_procs; i++) {
 		free(sp->procs[i].comm);
 		free(sp->procs[i].exe_path);

@@ -57,6 +57,8 @@ void mti_entry_story_clear(struct mt_entry_story *st);
 void mti_registry_check_clear(struct mt_registry_check *r);
 void mti_persistence_clear(struct mt_persistence *ps);
 void mti_target_net_clear(struct mt_target_net *n);
+/* Frees what the list of a same image's containers holds and zeroes it. */
+void mti_spread_image_clear(struct mt_spread_image *si);
 void mti_spread_clear(struct mt_spread *sp);
 void mti_postmortem_clear(struct mt_postmortem *pm);
 

@@ -633,6 +633,31 @@ struct mt_target_net {
 	bool truncated; /* more than the cap */
 };
 
+/* Another container started from the target's image, as the engine lists it. */
+struct mt_spread_container {
+	char *id;
+	char *name;
+	char *state;        /* "running", "exited", ... */
+	int64_t created_ns; /* engine clock, -1 = not known */
+	bool runs_miner;    /* a process of the host in it runs the same binary */
+	/* The target's path in its writable layer: -1 not looked at (no upper
+	 * dir, over the cap), 0 absent or different, 1 the same file (size and
+	 * SHA-256, or size alone when the target was not hashed). */
+	int file_in_layer;
+};
+
+struct mt_spread_image {
+	bool checked;   /* the engine was asked for the image's containers */
+	char *image_id; /* the image asked about */
+	struct mt_spread_container *containers;
+	size_t n_containers;
+	bool truncated;          /* more than the cap */
+	size_t n_running_miner;  /* containers with runs_miner */
+	size_t n_file_in_layer;  /* containers with file_in_layer == 1 */
+	size_t layers_looked_at; /* containers whose writable layer was searched */
+	char *text;              /* the finding in one sentence, NULL unless checked */
+};
+
 /* Another process of the host that runs the same binary. */
 struct mt_spread_proc {
 	pid_t pid;
@@ -649,6 +674,7 @@ struct mt_spread {
 	size_t n_procs;
 	size_t n_other_containers; /* distinct containers among procs, not the target's */
 	bool truncated;
+	struct mt_spread_image same_image; /* other containers of the target's image */
 };
 
 struct mt_postmortem {

@@ -5,7 +5,8 @@
 #      /tmp and a root crontab entry, starts the miner and deletes its file;
 #      the miner holds a connection to a fake pool on 127.0.0.1:3333 inside
 #      the container's own network namespace; a second container of the
-#      same image runs the same miner (the first incident);
+#      same image runs the same miner and keeps its file, a third of the
+#      same image and one of another image do not (the first incident);
 #   2. docker exec -u 1000 into a legitimate image;
 #   3. an image whose own entrypoint is the miner, with and without
 #      --trusted-registry and the configuration file.
@@ -22,11 +23,17 @@ cid=$(docker inspect -f '{{.Id}}' "$name")
 init=$(docker inspect -f '{{.State.Pid}}' "$name")
 miner=$(container_pid "$cid" kdevtmpfsi) || die "the miner did not start"
 wait_deleted "$miner" || fail "the shell did not delete the miner's binary"
-# a second container of the same image, the same miner dropped into it
-name2=$(run_container app2 metabase/metabase:v0.46.6 -e MT_BURN=1 -- \
+# a second container of the same image, the same miner dropped into it and
+# kept in its writable layer; a third of the same image without the miner;
+# one of another image
+name2=$(run_container app2 metabase/metabase:v0.46.6 -e MT_BURN=1 -e MT_KEEP=1 -- \
 	app /bin/sh DROP /usr/share/payload/miner /tmp/kdevtmpfsi -o stratum+tcp://pool.example:3333)
 cid2=$(docker inspect -f '{{.Id}}' "$name2")
 miner2=$(container_pid "$cid2" kdevtmpfsi) || die "the second miner did not start"
+name3=$(run_container app3 metabase/metabase:v0.46.6 -- idle)
+cid3=$(docker inspect -f '{{.Id}}' "$name3")
+name4=$(run_container web0 acme/web:1.4 -- idle)
+cid4=$(docker inspect -f '{{.Id}}' "$name4")
 f=$MT_TMP/app.json
 mt --json "$miner" >"$f"
 validate "$MT_SCHEMA" "$f"
@@ -73,7 +80,22 @@ check "spread: one more container" \
 	".postmortem.spread.checked and .postmortem.spread.other_containers >= 1 and ([.postmortem.spread.processes[] | select(.container_id == \"$cid\")] | length == 0)" "$f"
 check "what happened: the spread" \
 	'.postmortem.what_happened | test("The same miner runs in [0-9]+ more containers?")' "$f"
+check "same image: asked for the target's image" \
+	".postmortem.spread.same_image.checked and .postmortem.spread.same_image.image_id == \"$(docker inspect -f '{{.Image}}' "$name")\"" "$f"
+check "same image: the second container runs the miner, its file in the writable layer" \
+	"[.postmortem.spread.same_image.containers[] | select(.id == \"$cid2\") | {name, state, runs_miner, file_in_layer}] == [{\"name\": \"$name2\", \"state\": \"running\", \"runs_miner\": true, \"file_in_layer\": true}]" "$f"
+check "same image: the third container listed, no miner, no file" \
+	"[.postmortem.spread.same_image.containers[] | select(.id == \"$cid3\") | {name, runs_miner, file_in_layer}] == [{\"name\": \"$name3\", \"runs_miner\": false, \"file_in_layer\": false}]" "$f"
+check "same image: neither the target's own container nor another image's" \
+	"[.postmortem.spread.same_image.containers[] | select(.id == \"$cid\" or .id == \"$cid4\")] | length == 0" "$f"
+check "same image: counted and created times" \
+	'.postmortem.spread.same_image | .running_miner >= 1 and .file_in_layer >= 1 and .layers_searched >= 2 and ([.containers[].created] | all(test("^[0-9-]+T[0-9:.]+Z$")))' "$f"
+check "what happened: the same file in other writable layers" \
+	'.postmortem.what_happened | test("more containers? of the same image; the same miner runs in [1-9][0-9]* of them; the same file lies in the writable layer of [1-9][0-9]* containers? \\([0-9]+ searched\\)")' "$f"
 check "no registry check without trusted registries" '.postmortem.registry == null' "$f"
+mt --json --no-engine "$miner" >"$MT_TMP/app-no-engine.json"
+check "same image: not asked with --no-engine" \
+	'.postmortem.spread.same_image == {"checked": false, "image_id": null, "running_miner": 0, "file_in_layer": 0, "layers_searched": 0, "containers": [], "truncated": false} and .engine.requests == 0' "$MT_TMP/app-no-engine.json"
 
 mt --format=markdown "$miner" >"$MT_TMP/app.md"
 awk '/^### What happened/ {w = NR} /^### Timeline/ {t = NR} /^### Process chain/ {c = NR}
@@ -87,12 +109,20 @@ grep -q '^| established | 127.0.0.1:[0-9]* | 127.0.0.1:3333 | \*\*yes\*\* |$' "$
 	fail "markdown: the pool connection in the network table"
 grep -q 'How it got in: the application spawned a shell' "$MT_TMP/app.md" ||
 	fail "markdown: the story in What happened"
+grep -q "^| ${cid2:0:12} | $name2 | running | [0-9T:.-]*Z | \\*\\*yes\\*\\* | \\*\\*yes\\*\\* |\$" "$MT_TMP/app.md" ||
+	fail "markdown: the second container of the same image, miner and file"
+grep -q "^| ${cid3:0:12} | $name3 | running | [0-9T:.-]*Z | no | no |\$" "$MT_TMP/app.md" ||
+	fail "markdown: the third container of the same image, neither"
 mt --color=never "$miner" >"$MT_TMP/app.txt"
 grep -q '^Story       application-spawned-shell: the application spawned a shell' "$MT_TMP/app.txt" ||
 	fail "text: no Story line"
 grep -q '^Timeline    ' "$MT_TMP/app.txt" || fail "text: no Timeline"
 grep -Eq "^(Spread)? +PID $miner2 kdevtmpfsi /tmp/kdevtmpfsi \(sha256\) container ${cid2:0:12}\$" "$MT_TMP/app.txt" ||
 	fail "text: the second container's miner as spread"
+grep -Eq "^(Same image)? +${cid2:0:12} $name2 running, created [0-9T:.-]+Z, runs the same miner, the same file in its writable layer\$" "$MT_TMP/app.txt" ||
+	fail "text: the second container of the same image"
+grep -q "^Same image  [0-9]* more containers\\? of the same image; the same miner runs in" "$MT_TMP/app.txt" ||
+	fail "text: no Same image line"
 grep -Eq '^(Network)? +established 127\.0\.0\.1:[0-9]+ -> 127\.0\.0\.1:3333 \(a mining pool port\)$' "$MT_TMP/app.txt" ||
 	fail "text: no pool connection"
 grep -q ' file  \* the target.s binary /tmp/kdevtmpfsi last written' "$MT_TMP/app.txt" ||

@@ -83,10 +83,25 @@ static void version(const char *body, size_t len, struct mt_trace *t)
 	free(os);
 }
 
+static void container_list(const char *body, size_t len, struct mt_trace *t)
+{
+	struct mt_spread_image si;
+	size_t i;
+
+	memset(&si, 0, sizeof(si));
+	if (mti_decode_container_list(body, len, IMG, CID, t, &si) == MT_OK) {
+		FUZZ_ASSERT(si.n_containers <= MTI_ENGINE_MAX_SAME_IMAGE);
+		for (i = 0; i < si.n_containers; i++)
+			FUZZ_ASSERT(si.containers[i].id && strlen(si.containers[i].id) == 64 &&
+			            strcmp(si.containers[i].id, CID) != 0);
+	}
+	mti_spread_image_clear(&si);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static void (*const decoders[])(const char *, size_t, struct mt_trace *) = {
-	    container, image, exec_session, events, changes, version};
+	    container, image, exec_session, events, changes, version, container_list};
 	struct mt_trace *t;
 	char *body;
 

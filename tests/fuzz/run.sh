@@ -46,6 +46,7 @@ for d in "$fix"/engine/*/; do
 	seed engine "$d/events.json" 03
 	seed engine "$d/changes.json" 04
 	seed engine "$d/version.json" 05
+	[ ! -e "$d/containers-same-image.json" ] || seed engine "$d/containers-same-image.json" 06
 done
 for f in "$src"/tests/fuzz/fleet-seeds/*.json; do seed fleet "$f"; done
 for f in "$fix"/bundle/*.json "$fix"/proc/containerd-*/*/cmdline; do seed bundle "$f"; done

@@ -394,6 +394,84 @@ START_TEST(changes_real_and_hostile)
 }
 END_TEST
 
+START_TEST(same_image_list_real)
+{
+	struct mt_spread_image si;
+	size_t len;
+	char *json = slurp(DIR "containers-same-image.json", &len);
+
+	memset(&si, 0, sizeof(si));
+	ck_assert_int_eq(mti_decode_container_list(json, len, IMG, CID, NULL, &si), MT_OK);
+	/* the target's own container is not one of the others */
+	ck_assert_uint_eq(si.n_containers, 2);
+	ck_assert_str_eq(si.containers[0].id,
+	                 "7f3b9c1e2d4a5b6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4");
+	ck_assert_str_eq(si.containers[0].name, "metabase-2");
+	ck_assert_str_eq(si.containers[0].state, "running");
+	ck_assert_int_eq(si.containers[0].created_ns, 1795945400LL * 1000000000LL);
+	ck_assert_int_eq(si.containers[0].file_in_layer, -1);
+	ck_assert(!si.containers[0].runs_miner);
+	ck_assert_str_eq(si.containers[1].name, "metabase-old");
+	ck_assert_str_eq(si.containers[1].state, "exited");
+	ck_assert(!si.truncated);
+	mti_spread_image_clear(&si);
+	free(json);
+}
+END_TEST
+
+START_TEST(same_image_list_hostile)
+{
+	static const char other_image[] =
+	    "[{\"Id\":\"" CID "\",\"ImageID\":\"sha256:"
+	    "0000000000000000000000000000000000000000000000000000000000000000\"}]";
+	static const char bad_fields[] =
+	    "[{\"Id\":\"../../etc\",\"ImageID\":\"" IMG "\"},"
+	    "{\"Id\":\"" XID "\",\"ImageID\":\"" IMG "\",\"Names\":\"/x\",\"State\":7,"
+	    "\"Created\":-5},42]";
+	struct mt_trace *t = calloc(1, sizeof(*t));
+	struct mt_spread_image si;
+	struct mti_buf b;
+	size_t i;
+
+	ck_assert_ptr_nonnull(t);
+	memset(&si, 0, sizeof(si));
+	ck_assert_int_eq(mti_decode_container_list("{}", 2, IMG, NULL, t, &si),
+	                 MT_ERR_ENGINE_REPLY);
+	ck_assert_int_eq(mti_decode_container_list("[", 1, IMG, NULL, t, &si), MT_ERR_ENGINE_REPLY);
+	ck_assert_uint_eq(si.n_containers, 0);
+	/* a container of another image is no spread, even if the engine says so */
+	ck_assert_int_eq(
+	    mti_decode_container_list(other_image, sizeof(other_image) - 1, IMG, NULL, t, &si),
+	    MT_OK);
+	ck_assert_uint_eq(si.n_containers, 0);
+	ck_assert_ptr_nonnull(strstr(t->warnings[t->n_warnings - 1].message, "not of image"));
+	/* an ID that is no container ID is dropped; wrong types are left empty */
+	ck_assert_int_eq(
+	    mti_decode_container_list(bad_fields, sizeof(bad_fields) - 1, IMG, NULL, t, &si),
+	    MT_OK);
+	ck_assert_uint_eq(si.n_containers, 1);
+	ck_assert_str_eq(si.containers[0].id, XID);
+	ck_assert_ptr_null(si.containers[0].name);
+	ck_assert_ptr_null(si.containers[0].state);
+	ck_assert_int_eq(si.containers[0].created_ns, -1);
+	mti_spread_image_clear(&si);
+	/* capped */
+	mti_buf_init(&b);
+	ck_assert_int_eq(mti_buf_putc(&b, '['), MT_OK);
+	for (i = 0; i < MTI_ENGINE_MAX_SAME_IMAGE + 6; i++)
+		ck_assert_int_eq(mti_buf_printf(&b, "%s{\"Id\":\"%064zx\",\"ImageID\":\"%s\"}",
+		                                i ? "," : "", i, IMG),
+		                 MT_OK);
+	ck_assert_int_eq(mti_buf_putc(&b, ']'), MT_OK);
+	ck_assert_int_eq(mti_decode_container_list(b.data, b.len, IMG, NULL, t, &si), MT_OK);
+	ck_assert_uint_eq(si.n_containers, MTI_ENGINE_MAX_SAME_IMAGE);
+	ck_assert(si.truncated);
+	mti_spread_image_clear(&si);
+	mti_buf_free(&b);
+	mt_trace_free(t);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("engine_decode");
@@ -413,6 +491,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, events_real);
 	tcase_add_test(tc, events_hostile);
 	tcase_add_test(tc, changes_real_and_hostile);
+	tcase_add_test(tc, same_image_list_real);
+	tcase_add_test(tc, same_image_list_hostile);
 	suite_add_tcase(s, tc);
 	return s;
 }

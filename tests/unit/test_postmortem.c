@@ -3,6 +3,7 @@
  * dropper incident (tests/fixtures/engine) and on chains built in memory,
  * with the cases that must not be called an exploit. */
 #include <check.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "engine_fixture.h"
 #include "engine_decode.h"
 #include "entry_story.h"
+#include "hash.h"
 #include "persistence.h"
 #include "postmortem.h"
 #include "spread.h"
@@ -771,6 +773,23 @@ START_TEST(network_from_tables)
 }
 END_TEST
 
+/* Two matches: PID 5000 in container cid, PID 5001 on the host. */
+static void spread_two(struct mt_spread *sp, const char *cid)
+{
+	sp->checked = true;
+	sp->procs = calloc(2, sizeof(*sp->procs));
+	ck_assert_ptr_nonnull(sp->procs);
+	sp->procs[0].pid = 5000;
+	sp->procs[0].exe_path = mti_strdup("/tmp/kdevtmpfsi");
+	sp->procs[0].match = mti_strdup("sha256");
+	sp->procs[0].container_id = mti_strdup(cid);
+	sp->procs[1].pid = 5001;
+	sp->procs[1].exe_path = mti_strdup("/tmp/kinsing");
+	sp->procs[1].match = mti_strdup("sha256");
+	sp->n_procs = 2;
+	sp->n_other_containers = 1;
+}
+
 START_TEST(spread_matches)
 {
 	struct mt_exe e;
@@ -797,24 +816,121 @@ START_TEST(spread_matches)
 
 	t = dropper();
 	sp = &t->postmortem.spread;
-	sp->checked = true;
-	sp->procs = calloc(2, sizeof(*sp->procs));
-	ck_assert_ptr_nonnull(sp->procs);
-	sp->procs[0].pid = 5000;
-	sp->procs[0].exe_path = mti_strdup("/tmp/kdevtmpfsi");
-	sp->procs[0].match = mti_strdup("sha256");
-	sp->procs[0].container_id = mti_strdup("ab" CID);
-	sp->procs[1].pid = 5001;
-	sp->procs[1].exe_path = mti_strdup("/tmp/kinsing");
-	sp->procs[1].match = mti_strdup("sha256");
-	sp->n_procs = 2;
-	sp->n_other_containers = 1;
+	spread_two(sp, "ab" CID);
 	ck_assert_int_eq(mti_postmortem_build(t, NULL, 0), MT_OK);
 	ck_assert_msg(strstr(t->postmortem.what_happened,
 	                     " The same miner runs in 1 more container (2 more processes of the "
 	                     "host run the same binary)."),
 	              "%s", t->postmortem.what_happened);
 	mt_trace_free(t);
+}
+END_TEST
+
+START_TEST(same_image_containers)
+{
+	static const char other[] =
+	    "7f3b9c1e2d4a5b6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4";
+	struct mt_spread_image *si;
+	struct mt_spread *sp;
+	struct mt_trace *t = dropper();
+	size_t len;
+	char *json = slurp(DIR "containers-same-image.json", &len);
+
+	sp = &t->postmortem.spread;
+	si = &sp->same_image;
+	ck_assert_int_eq(mti_decode_container_list(json, len, IMG, CID, t, si), MT_OK);
+	si->checked = true;
+	spread_two(sp, other);
+	mti_spread_mark_running(sp);
+	ck_assert_uint_eq(si->n_containers, 2);
+	ck_assert(si->containers[0].runs_miner);  /* metabase-2 */
+	ck_assert(!si->containers[1].runs_miner); /* metabase-old: its image, no miner */
+	ck_assert_uint_eq(si->n_running_miner, 1);
+	si->containers[0].file_in_layer = 1;
+	si->containers[1].file_in_layer = 0;
+	si->n_file_in_layer = 1;
+	si->layers_looked_at = 2;
+	ck_assert_int_eq(mti_spread_image_words(si), MT_OK);
+	ck_assert_str_eq(si->text,
+	                 "2 more containers of the same image; the same miner runs in 1 of "
+	                 "them; the same file lies in the writable layer of 1 container "
+	                 "(2 searched)");
+	ck_assert_int_eq(mti_postmortem_build(t, NULL, 0), MT_OK);
+	ck_assert_msg(strstr(t->postmortem.what_happened, si->text), "%s",
+	              t->postmortem.what_happened);
+	mti_spread_image_clear(si);
+	ck_assert_int_eq(mti_spread_image_words(si), MT_OK);
+	ck_assert_str_eq(si->text, "No other container of the same image exists");
+	mt_trace_free(t);
+	free(json);
+}
+END_TEST
+
+/* Writes n bytes of s to dir/rel. */
+static void put(int dir, const char *rel, const char *s)
+{
+	int fd = openat(dir, rel, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, s, strlen(s)), (ssize_t)strlen(s));
+	close(fd);
+}
+
+START_TEST(same_file_in_writable_layer)
+{
+	char root[] = "/tmp/mt-layer-XXXXXX", host[] = "/tmp/mt-host-XXXXXX", path[64];
+	struct mt_exe e;
+	int dfd, hfd, fd;
+
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	ck_assert_ptr_nonnull(mkdtemp(host));
+	dfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	hfd = open(host, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(dfd, 0);
+	ck_assert_int_ge(hfd, 0);
+	ck_assert_int_eq(mkdirat(dfd, "tmp", 0755), 0);
+	put(hfd, "miner", "miner-bytes");
+	memset(&e, 0, sizeof(e));
+	e.path = path;
+	e.have_stat = true;
+	e.size = 11;
+	fd = openat(hfd, "miner", O_RDONLY | O_CLOEXEC);
+	ck_assert_int_eq(mti_sha256_fd(fd, MTI_HASH_MAX_BYTES, e.sha256, NULL), MT_OK);
+	close(fd);
+	snprintf(path, sizeof(path), "/tmp/kdevtmpfsi");
+	ck_assert_int_eq(mti_spread_file_in_layer(dfd, &e), 0); /* absent */
+	put(dfd, "tmp/kdevtmpfsi", "miner-bytes");
+	ck_assert_int_eq(mti_spread_file_in_layer(dfd, &e), 1);
+	put(dfd, "tmp/kdevtmpfsi", "other-bytes"); /* same size, other content */
+	ck_assert_int_eq(mti_spread_file_in_layer(dfd, &e), 0);
+	e.sha256[0] = '\0'; /* not hashed: the size alone */
+	ck_assert_int_eq(mti_spread_file_in_layer(dfd, &e), 1);
+	/* a link to the host's copy is not followed */
+	ck_assert_int_eq(unlinkat(dfd, "tmp/kdevtmpfsi", 0), 0);
+	snprintf(path, sizeof(path), "%s/miner", host);
+	ck_assert_int_eq(symlinkat(path, dfd, "tmp/kdevtmpfsi"), 0);
+	snprintf(path, sizeof(path), "/tmp/kdevtmpfsi");
+	ck_assert_int_eq(mti_spread_file_in_layer(dfd, &e), 0);
+	ck_assert_int_eq(unlinkat(dfd, "tmp/kdevtmpfsi", 0), 0);
+	/* nor a link to a copy inside the layer: only the regular file counts */
+	put(dfd, "tmp/copy", "miner-bytes");
+	ck_assert_int_eq(symlinkat("copy", dfd, "tmp/kdevtmpfsi"), 0);
+	ck_assert_int_eq(mti_spread_file_in_layer(dfd, &e), 0);
+	ck_assert_int_eq(unlinkat(dfd, "tmp/kdevtmpfsi", 0), 0);
+	ck_assert_int_eq(unlinkat(dfd, "tmp/copy", 0), 0);
+	/* a FIFO is no file and is never waited on */
+	ck_assert_int_eq(mkfifoat(dfd, "tmp/kdevtmpfsi", 0600), 0);
+	ck_assert_int_eq(mti_spread_file_in_layer(dfd, &e), 0);
+	ck_assert_int_eq(unlinkat(dfd, "tmp/kdevtmpfsi", 0), 0);
+	/* nor is a path that climbs out of the layer */
+	snprintf(path, sizeof(path), "/../%s/miner", strrchr(host, '/') + 1);
+	ck_assert_int_eq(mti_spread_file_in_layer(dfd, &e), 0);
+	ck_assert_int_eq(unlinkat(dfd, "tmp", AT_REMOVEDIR), 0);
+	ck_assert_int_eq(unlinkat(hfd, "miner", 0), 0);
+	close(dfd);
+	close(hfd);
+	ck_assert_int_eq(rmdir(root), 0);
+	ck_assert_int_eq(rmdir(host), 0);
 }
 END_TEST
 
@@ -841,6 +957,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, persistence_layer_and_host);
 	tcase_add_test(tc, network_from_tables);
 	tcase_add_test(tc, spread_matches);
+	tcase_add_test(tc, same_image_containers);
+	tcase_add_test(tc, same_file_in_writable_layer);
 	suite_add_tcase(s, tc);
 	return s;
 }
