@@ -12,6 +12,7 @@
 
 #include "engine.h"
 #include "persistence.h"
+#include "spread.h"
 #include "proc_parse.h"
 #include "trace_model.h"
 #include "util.h"
@@ -126,6 +127,7 @@ void mt_session_free(struct mt_session *s)
 		return;
 	mti_engine_free(s->engine);
 	mti_host_files_free(s->host_files);
+	mti_exe_index_free(s->exe_index);
 	if (s->pfs.root)
 		mti_procfs_close(&s->pfs);
 	mti_passwd_free(&s->users);

@@ -9,6 +9,7 @@
 
 struct mti_engine;
 struct mti_host_files;
+struct mti_exe_index;
 
 struct mt_session {
 	struct mt_options opts; /* strings below are our own copies */
@@ -32,6 +33,7 @@ struct mt_session {
 	enum mt_err cgroup_err;
 	struct mti_engine *engine;         /* created on first use */
 	struct mti_host_files *host_files; /* the host's persistence places, read once */
+	struct mti_exe_index *exe_index;   /* every process's executable, listed once */
 	struct mt_preload_report preload;
 	bool captured_exe_warned;
 };

@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -82,8 +83,114 @@ static enum mt_err add_proc(struct mt_spread *sp, pid_t pid, int dirfd, const ch
 	return p->exe_path && p->match ? MT_OK : MT_ERR_NOMEM;
 }
 
-/* Looks at one process; its match (if any) is added. */
-static enum mt_err check_pid(struct mt_session *s, struct mt_trace *t, pid_t pid, struct mti_buf *b)
+/* Every process's executable by identity, read once per session (a scan
+ * traces many findings, each looking for its binary everywhere), and the
+ * hashes taken of them. */
+struct exe_entry {
+	pid_t pid;
+	dev_t dev;
+	ino_t ino;
+	uint64_t size;
+};
+
+struct hashed_file {
+	dev_t dev;
+	ino_t ino;
+	uint64_t size;
+	int64_t mtime_ns;
+	char sha256[65];
+};
+
+struct mti_exe_index {
+	struct exe_entry *v;
+	size_t n, cap;
+	bool truncated; /* more processes than MTI_SPREAD_SCAN */
+	struct hashed_file *hashed;
+	size_t n_hashed, cap_hashed;
+};
+
+void mti_exe_index_free(struct mti_exe_index *x)
+{
+	if (!x)
+		return;
+	free(x->v);
+	free(x->hashed);
+	free(x);
+}
+
+/* Lists the processes of the proc root with their executable's identity
+ * (one stat through each "exe" link); kernel threads and processes whose
+ * link cannot be followed are left out. */
+static enum mt_err index_build(struct mt_session *s, struct mti_exe_index *x)
+{
+	enum mt_err err = MT_OK;
+	struct dirent *de;
+	size_t seen = 0;
+	DIR *d;
+	int fd;
+
+	fd = openat(s->pfs.root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return MT_OK;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return MT_OK;
+	}
+	while (!err && (de = readdir(d)) != NULL) {
+		char path[32];
+		struct stat st;
+		pid_t pid;
+
+		if (!mti_parse_pid(de->d_name, &pid))
+			continue;
+		if (++seen > MTI_SPREAD_SCAN) {
+			x->truncated = true;
+			break;
+		}
+		snprintf(path, sizeof(path), "%d/exe", (int)pid);
+		if (fstatat(s->pfs.root_fd, path, &st, 0) != 0)
+			continue;
+		err = mti_grow((void **)&x->v, &x->cap, x->n + 1, sizeof(*x->v));
+		if (!err)
+			x->v[x->n++] =
+			    (struct exe_entry){pid, st.st_dev, st.st_ino, (uint64_t)st.st_size};
+	}
+	closedir(d);
+	return err;
+}
+
+/* The SHA-256 of the executable behind fd (identity st) into sha, hashed
+ * once per session; "" when it cannot be read. */
+static void hash_once(struct mti_exe_index *x, int fd, const struct stat *st, char sha[65])
+{
+	int64_t mtime = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+	struct hashed_file *h;
+	size_t i;
+
+	for (i = 0; i < x->n_hashed; i++) {
+		h = &x->hashed[i];
+		if (h->dev == st->st_dev && h->ino == st->st_ino &&
+		    h->size == (uint64_t)st->st_size && h->mtime_ns == mtime) {
+			memcpy(sha, h->sha256, 65);
+			return;
+		}
+	}
+	if (mti_sha256_fd(fd, MTI_HASH_MAX_BYTES, sha, NULL) != MT_OK)
+		sha[0] = '\0';
+	if (x->n_hashed < MTI_SPREAD_HASHED &&
+	    mti_grow((void **)&x->hashed, &x->cap_hashed, x->n_hashed + 1, sizeof(*x->hashed)) ==
+	        MT_OK) {
+		h = &x->hashed[x->n_hashed++];
+		*h = (struct hashed_file){st->st_dev, st->st_ino, (uint64_t)st->st_size, mtime, ""};
+		memcpy(h->sha256, sha, 65);
+	}
+}
+
+/* Looks at one process whose executable had the target's size; its match
+ * (if any) is added. Read again: it may have changed since the index. */
+static enum mt_err check_pid(struct mt_session *s, struct mti_exe_index *x, struct mt_trace *t,
+                             pid_t pid, struct mti_buf *b)
 {
 	const struct mt_exe *target = &t->chain[0].exe;
 	char sha[65] = "", *link = NULL;
@@ -106,8 +213,7 @@ static enum mt_err check_pid(struct mt_session *s, struct mt_trace *t, pid_t pid
 	      minor(st.st_dev) == target->dev_minor)) {
 		fd = openat(dirfd, "exe", O_RDONLY | O_CLOEXEC | O_NOCTTY);
 		if (fd >= 0) {
-			if (mti_sha256_fd(fd, MTI_HASH_MAX_BYTES, sha, NULL) != MT_OK)
-				sha[0] = '\0';
+			hash_once(x, fd, &st, sha);
 			close(fd);
 		}
 	}
@@ -261,36 +367,34 @@ enum mt_err mti_spread_containers(struct mt_session *s, struct mt_trace *t)
 enum mt_err mti_spread_read(struct mt_session *s, struct mt_trace *t)
 {
 	struct mt_spread *sp = &t->postmortem.spread;
+	const struct mt_exe *target;
+	struct mti_exe_index *x;
 	enum mt_err err = MT_OK;
-	struct dirent *de;
 	struct mti_buf b;
-	DIR *d;
-	int fd;
+	size_t i;
 
 	if (!s->pfs.live || !t->chain_len || !t->chain[0].exe.have_stat || t->chain[0].exe.memfd)
 		return MT_OK;
-	fd = openat(s->pfs.root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return MT_OK;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return MT_OK;
+	target = &t->chain[0].exe;
+	if (!s->exe_index) {
+		s->exe_index = calloc(1, sizeof(*s->exe_index));
+		if (!s->exe_index)
+			return MT_ERR_NOMEM;
+		err = index_build(s, s->exe_index);
+		if (err)
+			return err;
 	}
+	x = s->exe_index;
 	mti_buf_init(&b);
 	sp->checked = true;
-	while (!err && (de = readdir(d)) != NULL) {
-		pid_t pid;
-
-		if (!mti_parse_pid(de->d_name, &pid) || pid == t->chain[0].pid)
+	sp->truncated = x->truncated;
+	for (i = 0; !err && i < x->n; i++) {
+		if (x->v[i].pid == t->chain[0].pid)
 			continue;
-		if (++sp->processes_seen > MTI_SPREAD_SCAN) {
-			sp->truncated = true;
-			break;
-		}
-		err = check_pid(s, t, pid, &b);
+		sp->processes_seen++;
+		if (x->v[i].size == target->size)
+			err = check_pid(s, x, t, x->v[i].pid, &b);
 	}
-	closedir(d);
 	mti_buf_free(&b);
 	count_containers(t);
 	return err;

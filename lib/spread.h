@@ -10,6 +10,8 @@
 /* Most processes looked at, and matches kept. */
 #define MTI_SPREAD_SCAN 65536
 #define MTI_SPREAD_MAX 256
+/* Most executables whose hash a session keeps. */
+#define MTI_SPREAD_HASHED 1024
 /* Most writable layers of the same image's containers searched. */
 #define MTI_SPREAD_LAYERS 16
 
@@ -23,9 +25,15 @@ const char *mti_spread_match(const struct mt_exe *target, const char *name, uint
 
 /* Live traces: looks through every process of the proc root for the
  * target's binary (hashing only files of the same size) into
- * t->postmortem.spread, with the container of each from its cgroup.
+ * t->postmortem.spread, with the container of each from its cgroup. The
+ * processes and their executables' identities are listed once per session
+ * (s->exe_index: a scan's findings share it) and each file is hashed once;
+ * a process of the target's size is read again when it is looked at.
  * Returns MT_OK or MT_ERR_NOMEM. */
 enum mt_err mti_spread_read(struct mt_session *s, struct mt_trace *t);
+
+/* Frees a session's index of executables (NULL is fine). */
+void mti_exe_index_free(struct mti_exe_index *x);
 
 /* Marks the same image's containers in which a process of sp->procs runs,
  * and counts them. Pure. */

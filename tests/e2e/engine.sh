@@ -51,8 +51,10 @@ check "exec: parent is the shim, not the init" '.chain[1].role == "runtime-shim"
 check "exec: exec events" "[.containers[0].engine.events[] | select(.exec_id == \"$exec_id\") | .action] | contains([\"exec_create\", \"exec_start\"])" "$f"
 check "exec: copied in, so in the writable layer" '.origin.kind == "writable-layer"' "$f"
 check "exec: introduced into a legitimate image" '.verdict.classification == "introduced-process"' "$f"
-check "exec: requests = one set for the container, the list of its image's containers and an inspect of each (at most 16)" \
-	'.engine.requests == 6 + ([(.postmortem.spread.same_image.containers | length), 16] | min)' "$f"
+# (other tests run containers of the same image meanwhile: an inspect the
+# session already holds is not asked again)
+check "exec: requests = one set for the container, the list of its image's containers and at most an inspect of each (at most 16)" \
+	'.engine.requests >= 6 and .engine.requests <= 6 + ([(.postmortem.spread.same_image.containers | length), 16] | min)' "$f"
 mt --color=never "$pid" >"$MT_TMP/exec.txt"
 grep -q "docker exec session ${exec_id:0:12} as user \"1000\"" "$MT_TMP/exec.txt" || fail "text report does not name the exec session"
 
