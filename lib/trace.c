@@ -24,6 +24,7 @@
 #include "origin.h"
 #include "proc_parse.h"
 #include "persistence.h"
+#include "miner_config.h"
 #include "postmortem.h"
 #include "process.h"
 #include "session.h"
@@ -602,6 +603,8 @@ static enum mt_err trace_run(struct mt_session *s, pid_t pid, bool check_start,
 		err = mti_target_net_read(t, target_fd);
 	if (!err)
 		err = mti_persistence_read(t, t->origin.upperdir, s->pfs.live ? "/" : NULL);
+	if (!err)
+		err = mti_miner_config_read(t, target_fd);
 	if (err)
 		goto out;
 	err = mti_classify_entry(t);

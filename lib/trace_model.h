@@ -47,6 +47,7 @@ void mti_registry_check_clear(struct mt_registry_check *r);
 void mti_persistence_clear(struct mt_persistence *ps);
 void mti_target_net_clear(struct mt_target_net *n);
 void mti_spread_clear(struct mt_spread *sp);
+void mti_miner_config_clear(struct mt_miner_config *mc);
 void mti_postmortem_clear(struct mt_postmortem *pm);
 
 /* The host user name worth showing for p: NULL inside a container, where a
