@@ -180,6 +180,12 @@ POSTMORTEM = obj({
                           "where": enum("container", "host"), "path": S, "modified": S,
                           "size": INT, "content": NS, "content_truncated": BOOL,
                           "why": S}))}),
+    "miner_config": obj({
+        "checked": BOOL, "environ_read": BOOL, "config_file": NS, "config_error": NS,
+        "truncated": BOOL,
+        "settings": arr(obj({"setting": enum("pool", "user", "pass", "rig-id", "algo", "coin",
+                                             "donate-level", "threads"),
+                             "value": S, "source": S, "name": S}))}),
     "registry": nullable(obj({"trusted": BOOL, "image": S, "registry": S, "matched": NS,
                               "text": S}))})
 ENGINE = obj({"enabled": BOOL, "endpoint": NS, "reachable": BOOL, "api_version": NS,

@@ -125,6 +125,12 @@ NAME_FN(mt_story_name, enum mt_story_kind, [MT_STORY_UNKNOWN] = "unknown",
         [MT_STORY_SETNS] = "setns", [MT_STORY_UNWANTED_IMAGE] = "unwanted-image",
         [MT_STORY_INIT_TREE] = "init-tree", [MT_STORY_HOST] = "host-process")
 
+NAME_FN(
+    mt_miner_setting_name,
+    enum mt_miner_setting, [MT_MINER_POOL] = "pool", [MT_MINER_USER] = "user",
+    [MT_MINER_PASS] = "pass", [MT_MINER_RIG_ID] = "rig-id", [MT_MINER_ALGO] = "algo",
+    [MT_MINER_COIN] = "coin", [MT_MINER_DONATE] = "donate-level", [MT_MINER_THREADS] = "threads")
+
 char *mt_short_id(const char *id, char *buf, size_t buf_len)
 {
 	if (!buf || !buf_len)

@@ -138,6 +138,30 @@ static enum mt_err spread_words(const struct mt_spread *sp, struct mti_buf *b)
 	                      sp->n_procs, sp->n_procs == 1 ? "" : "es");
 }
 
+/* " Its own configuration names the pool ... and the wallet ...": the first
+ * value of each, where the rest of the list is in the details. */
+static enum mt_err miner_config_words(const struct mt_miner_config *mc, struct mti_buf *b)
+{
+	static const struct {
+		enum mt_miner_setting setting;
+		const char *words;
+	} said[] = {{MT_MINER_POOL, "the pool"},
+	            {MT_MINER_USER, "the wallet (user)"},
+	            {MT_MINER_RIG_ID, "the worker"}};
+	enum mt_err err = MT_OK;
+	size_t i, k, n = 0;
+
+	for (k = 0; !err && k < MTI_ARRAY_LEN(said); k++)
+		for (i = 0; i < mc->n_values; i++)
+			if (mc->values[i].setting == said[k].setting) {
+				err = mti_buf_printf(b, "%s %s %s",
+				                     n++ ? "," : " Its own configuration names",
+				                     said[k].words, mc->values[i].value);
+				break;
+			}
+	return !err && n ? mti_buf_putc(b, '.') : err;
+}
+
 /* One paragraph: where it runs, how it got in, the binary, the registry. */
 static enum mt_err what_happened(struct mt_trace *t)
 {
@@ -170,6 +194,8 @@ static enum mt_err what_happened(struct mt_trace *t)
 		err = binary_words(t, &b);
 	if (!err)
 		err = network_words(&pm->network, &b);
+	if (!err)
+		err = miner_config_words(&pm->miner_config, &b);
 	if (!err)
 		err = persistence_words(&pm->persistence, &b);
 	if (!err)

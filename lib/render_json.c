@@ -883,6 +883,28 @@ static void add_spread(struct mti_json *j, cJSON *pm, const struct mt_spread *sp
 	add_same_image(j, x, &sp->same_image);
 }
 
+static void add_miner_config(struct mti_json *j, cJSON *pm, const struct mt_miner_config *mc)
+{
+	cJSON *x = add_object(j, pm, "miner_config"), *arr;
+	size_t i;
+
+	mti_json_add_bool(j, x, "checked", mc->checked);
+	mti_json_add_bool(j, x, "environ_read", mc->environ_read);
+	mti_json_add_bytes(j, x, "config_file", mc->config_file);
+	mti_json_add_bytes(j, x, "config_error", mc->config_error);
+	arr = add_array(j, x, "settings");
+	for (i = 0; i < mc->n_values; i++) {
+		const struct mt_miner_value *v = &mc->values[i];
+		cJSON *o = push_object(j, arr);
+
+		mti_json_add_bytes(j, o, "setting", mt_miner_setting_name(v->setting));
+		mti_json_add_bytes(j, o, "value", v->value);
+		mti_json_add_bytes(j, o, "source", v->source);
+		mti_json_add_bytes(j, o, "name", v->name);
+	}
+	mti_json_add_bool(j, x, "truncated", mc->truncated);
+}
+
 static void add_persistence(struct mti_json *j, cJSON *pm, const struct mt_persistence *ps)
 {
 	cJSON *x = add_object(j, pm, "persistence"), *arr = add_array(j, x, "items");
@@ -919,6 +941,7 @@ static void add_postmortem(struct mti_json *j, cJSON *root, const struct mt_trac
 	add_persistence(j, pm, &t->postmortem.persistence);
 	add_network(j, pm, &t->postmortem.network);
 	add_spread(j, pm, &t->postmortem.spread);
+	add_miner_config(j, pm, &t->postmortem.miner_config);
 	if (r->checked) {
 		x = add_object(j, pm, "registry");
 		mti_json_add_bool(j, x, "trusted", r->trusted);

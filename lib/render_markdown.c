@@ -412,6 +412,38 @@ static void render_same_image(struct mctx *m, const struct mt_spread_image *si)
 	}
 }
 
+/* The miner's own settings: what goes to the pool operator and the firewall. */
+static void render_miner_config(struct mctx *m, const struct mt_miner_config *mc)
+{
+	size_t i;
+
+	if (!mc->n_values && !mc->config_error)
+		return;
+	m_raw(m, "\n### Miner configuration\n\n");
+	if (mc->n_values)
+		m_raw(m,
+		      "Block the pools at the firewall; report the wallet (user) and the worker "
+		      "to the pool operator.\n\n| Setting | Value | Read from |\n|---|---|---|\n");
+	for (i = 0; i < mc->n_values; i++) {
+		const struct mt_miner_value *v = &mc->values[i];
+
+		m_fmt(m, "| %s | ", mt_miner_setting_name(v->setting));
+		m_cell_code(m, v->value);
+		m_raw(m, " | ");
+		m_esc(m, v->source);
+		m_raw(m, " ");
+		m_cell_code(m, v->name);
+		m_raw(m, " |\n");
+	}
+	if (mc->truncated)
+		m_raw(m, "\nMore settings than the report keeps.\n");
+	if (mc->config_error) {
+		m_raw(m, "\nThe config file could not be read: ");
+		m_esc(m, mc->config_error);
+		m_raw(m, ".\n");
+	}
+}
+
 /* The persistence files, their content quoted exactly. */
 static void render_persistence(struct mctx *m, const struct mt_persistence *ps)
 {
@@ -459,6 +491,7 @@ static void render_postmortem(struct mctx *m, const struct mt_trace *t)
 	render_network(m, &t->postmortem.network);
 	render_spread(m, &t->postmortem.spread);
 	render_same_image(m, &t->postmortem.spread.same_image);
+	render_miner_config(m, &t->postmortem.miner_config);
 	if (!tl->n_events)
 		return;
 	m_raw(m, "\n### Timeline\n\n| Time (UTC) | Clock | Fact |\n|---|---|---|\n");

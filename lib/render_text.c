@@ -717,6 +717,35 @@ static void render_verdict(struct tctx *c, const struct mt_trace *t)
 	}
 }
 
+/* The miner's own settings, each with where it was read. */
+static void render_miner_config(struct tctx *c, const struct mt_miner_config *mc)
+{
+	size_t i;
+
+	for (i = 0; i < mc->n_values; i++) {
+		const struct mt_miner_value *v = &mc->values[i];
+
+		t_label(c, i == 0 ? "Config" : "");
+		t_color(c, C_YELLOW);
+		t_raw(c, mt_miner_setting_name(v->setting));
+		t_color(c, C_RESET);
+		t_raw(c, " ");
+		t_esc(c, v->value);
+		t_raw(c, " (");
+		t_esc(c, v->source);
+		t_raw(c, " ");
+		t_esc(c, v->name);
+		t_raw(c, ")");
+		t_endl_fit(c);
+	}
+	if (mc->config_error) {
+		t_label(c, mc->n_values ? "" : "Config");
+		t_raw(c, "config file unread: ");
+		t_esc(c, mc->config_error);
+		t_endl(c);
+	}
+}
+
 /* How it got in, the registry check and the timeline, oldest first (one
  * line per fact, cut to the terminal width); a '*' marks a time its writer
  * could set. */
@@ -793,6 +822,7 @@ static void render_postmortem(struct tctx *c, const struct mt_trace *t)
 		}
 		t_endl(c);
 	}
+	render_miner_config(c, &pm->miner_config);
 	for (i = 0; i < pm->spread.n_procs; i++) {
 		const struct mt_spread_proc *p = &pm->spread.procs[i];
 		char shortid[16];

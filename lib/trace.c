@@ -25,6 +25,7 @@
 #include "origin.h"
 #include "proc_parse.h"
 #include "persistence.h"
+#include "miner_config.h"
 #include "postmortem.h"
 #include "process.h"
 #include "session.h"
@@ -609,6 +610,8 @@ static enum mt_err trace_run(struct mt_session *s, pid_t pid, bool check_start,
 	if (!err)
 		err = mti_persistence_read(t, t->origin.upperdir, s->pfs.live ? "/" : NULL,
 		                           &s->host_files);
+	if (!err)
+		err = mti_miner_config_read(t, target_fd);
 	if (err)
 		goto out;
 	err = mti_classify_entry(t);

@@ -506,8 +506,24 @@ void mti_spread_clear(struct mt_spread *sp)
 	memset(sp, 0, sizeof(*sp));
 }
 
+void mti_miner_config_clear(struct mt_miner_config *mc)
+{
+	size_t i;
+
+	for (i = 0; i < mc->n_values; i++) {
+		free(mc->values[i].value);
+		free(mc->values[i].source);
+		free(mc->values[i].name);
+	}
+	free(mc->values);
+	free(mc->config_file);
+	free(mc->config_error);
+	memset(mc, 0, sizeof(*mc));
+}
+
 void mti_postmortem_clear(struct mt_postmortem *pm)
 {
+	mti_miner_config_clear(&pm->miner_config);
 	mti_spread_clear(&pm->spread);
 	mti_target_net_clear(&pm->network);
 	mti_persistence_clear(&pm->persistence);

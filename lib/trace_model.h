@@ -60,6 +60,7 @@ void mti_target_net_clear(struct mt_target_net *n);
 /* Frees what the list of a same image's containers holds and zeroes it. */
 void mti_spread_image_clear(struct mt_spread_image *si);
 void mti_spread_clear(struct mt_spread *sp);
+void mti_miner_config_clear(struct mt_miner_config *mc);
 void mti_postmortem_clear(struct mt_postmortem *pm);
 
 /* The host user name worth showing for p: NULL inside a container, where a

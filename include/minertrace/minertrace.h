@@ -131,6 +131,7 @@ const char *mt_clock_name(enum mt_clock clock);
 const char *mt_time_source_name(enum mt_time_source source);
 const char *mt_story_name(enum mt_story_kind kind);
 const char *mt_persist_kind_name(enum mt_persist_kind kind);
+const char *mt_miner_setting_name(enum mt_miner_setting setting);
 
 /* The first 12 characters of a container ID for people (the whole ID when
  * shorter). Writes into buf (at least 13 bytes) and returns it. */

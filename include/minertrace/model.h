@@ -677,6 +677,37 @@ struct mt_spread {
 	struct mt_spread_image same_image; /* other containers of the target's image */
 };
 
+/* One setting of the miner's own configuration. */
+enum mt_miner_setting {
+	MT_MINER_POOL = 0, /* a pool URL: what the firewall blocks */
+	MT_MINER_USER,     /* the login: usually the wallet address */
+	MT_MINER_PASS,     /* the password: usually the worker name */
+	MT_MINER_RIG_ID,   /* the worker (rig) name */
+	MT_MINER_ALGO,     /* the algorithm */
+	MT_MINER_COIN,     /* the coin */
+	MT_MINER_DONATE,   /* the donate level, in percent */
+	MT_MINER_THREADS,  /* the threads, or xmrig's max-threads-hint */
+};
+
+/* A setting, the text it was read from and where. */
+struct mt_miner_value {
+	enum mt_miner_setting setting;
+	char *value;  /* as written (capped at MTI_MINER_VALUE_MAX bytes) */
+	char *source; /* "argv", "environ" or the config file's path (in the root) */
+	char *name;   /* the option, variable or JSON key: "--url", "POOL_URL", "pools[0].url" */
+};
+
+/* The miner's own configuration: argv, environment and a config file. */
+struct mt_miner_config {
+	bool checked;       /* the target's argv was looked at */
+	bool environ_read;  /* its environment could be read */
+	char *config_file;  /* the config file read, inside the target's root; NULL */
+	char *config_error; /* why a named or present config file gave nothing; NULL */
+	struct mt_miner_value *values;
+	size_t n_values;
+	bool truncated; /* more than the cap */
+};
+
 struct mt_postmortem {
 	struct mt_timeline timeline;
 	struct mt_entry_story story;
@@ -685,6 +716,7 @@ struct mt_postmortem {
 	struct mt_target_net network;
 	struct mt_spread spread;
 	char *what_happened; /* one paragraph written from the facts above */
+	struct mt_miner_config miner_config;
 };
 
 struct mt_trace {

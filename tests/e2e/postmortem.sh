@@ -7,7 +7,8 @@
 #      the container's own network namespace; a second container of the
 #      same image runs the same miner and keeps its file, a third of the
 #      same image and one of another image do not (the first incident);
-#   2. docker exec -u 1000 into a legitimate image;
+#   2. docker exec -u 1000 into a legitimate image, the miner's config.json
+#      and a pool variable beside it;
 #   3. an image whose own entrypoint is the miner, with and without
 #      --trusted-registry and the configuration file.
 . "$(dirname "$0")/lib.sh"
@@ -93,6 +94,10 @@ check "same image: counted and created times" \
 check "what happened: the same file in other writable layers" \
 	'.postmortem.what_happened | test("more containers? of the same image; the same miner runs in [1-9][0-9]* of them; the same file lies in the writable layer of [1-9][0-9]* containers? \\([0-9]+ searched\\)")' "$f"
 check "no registry check without trusted registries" '.postmortem.registry == null' "$f"
+check "miner config: the pool from its command line" \
+	'.postmortem.miner_config.checked and .postmortem.miner_config.environ_read and .postmortem.miner_config.config_file == null and .postmortem.miner_config.settings == [{"setting": "pool", "value": "stratum+tcp://pool.example:3333", "source": "argv", "name": "-o"}]' "$f"
+check "what happened: the configured pool" \
+	'.postmortem.what_happened | test("Its own configuration names the pool stratum\\+tcp://pool.example:3333\\.")' "$f"
 mt --json --no-engine "$miner" >"$MT_TMP/app-no-engine.json"
 check "same image: not asked with --no-engine" \
 	'.postmortem.spread.same_image == {"checked": false, "image_id": null, "running_miner": 0, "file_in_layer": 0, "layers_searched": 0, "containers": [], "truncated": false} and .engine.requests == 0' "$MT_TMP/app-no-engine.json"
@@ -132,7 +137,12 @@ grep -q ' file  \* the target.s binary /tmp/kdevtmpfsi last written' "$MT_TMP/ap
 name=$(run_container web acme/web:1.4 -- idle)
 cid=$(docker inspect -f '{{.Id}}' "$name")
 docker cp "$MT_PAYLOAD/mt-miner" "$name:/tmp/xmrig"
-docker exec -d -u 1000 -e MT_BURN=1 "$name" /tmp/xmrig --donate-level 1 -a rx/0
+# xmrig's config.json beside the binary, a worker name with terminal escapes
+printf '{"pools": [{"url": "pool.supportxmr.com:443", "user": "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A", "rig-id": "r\\u001b[31mred", "tls": true}], "cpu": {"max-threads-hint": 50}}\n' \
+	>"$MT_TMP/config.json"
+docker cp "$MT_TMP/config.json" "$name:/tmp/config.json"
+docker exec -d -u 1000 -e MT_BURN=1 -e POOL_URL=backup.pool.example:5555 "$name" \
+	/tmp/xmrig --donate-level 1 -a rx/0
 miner=$(container_pid "$cid" xmrig) || die "the exec'd miner did not start"
 f=$MT_TMP/exec.json
 mt --json "$miner" >"$f"
@@ -148,6 +158,19 @@ check "exec: no persistence in the container" \
 	'.postmortem.persistence.checked_container and ([.postmortem.persistence.items[] | select(.where == "container")] | length == 0)' "$f"
 check "exec: said plainly" \
 	'.postmortem.entry_story.text | test("ran docker exec: session [0-9a-f]{12}, as user \"1000\", command \"/tmp/xmrig --donate-level 1 -a rx/0\", at 20")' "$f"
+check "miner config: argv, environment and config.json beside the binary, each with its source" \
+	'.postmortem.miner_config.config_file == "/tmp/config.json" and .postmortem.miner_config.config_error == null and [.postmortem.miner_config.settings[] | [.setting, .value, .source, .name]] == [["donate-level", "1", "argv", "--donate-level"], ["algo", "rx/0", "argv", "-a"], ["pool", "backup.pool.example:5555", "environ", "POOL_URL"], ["pool", "pool.supportxmr.com:443", "/tmp/config.json", "pools[0].url"], ["user", "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A", "/tmp/config.json", "pools[0].user"], ["rig-id", "r\u001b[31mred", "/tmp/config.json", "pools[0].rig-id"], ["threads", "50", "/tmp/config.json", "cpu.max-threads-hint"]]' "$f"
+check "what happened: pool, wallet and worker" \
+	'.postmortem.what_happened | test("Its own configuration names the pool backup.pool.example:5555, the wallet \\(user\\) 44AFFq5k[0-9A-Za-z]+, the worker r\u001b\\[31mred\\.")' "$f"
+mt --color=never "$miner" >"$MT_TMP/exec.txt"
+grep -q '^            rig-id r\\e\[31mred (/tmp/config.json pools\[0\].rig-id)$' "$MT_TMP/exec.txt" ||
+	fail "text: the worker from config.json, escaped"
+grep -q '^Config      donate-level 1 (argv --donate-level)$' "$MT_TMP/exec.txt" ||
+	fail "text: no Config lines"
+mt --format=markdown "$miner" >"$MT_TMP/exec.md"
+grep -q '^| pool | `pool.supportxmr.com:443` | /tmp/config.json `pools\[0\].url` |$' "$MT_TMP/exec.md" ||
+	fail "markdown: the configured pool"
+grep -q '^| rig-id | `r\\e\[31mred` |' "$MT_TMP/exec.md" || fail "markdown: the worker, escaped"
 
 # 3. An unwanted image, with and without trusted registries.
 name=$(run_container xmrig xmrig/xmrig:6.21.0 -e MT_BURN=1)

@@ -12,7 +12,7 @@ src=$PWD
 seconds=${1:-${MT_FUZZ_SECONDS:-60}}
 shift || true
 targets=("$@")
-[ "${#targets[@]}" -gt 0 ] || targets=(stat status cgroup mountinfo tcp engine text fleet bundle)
+[ "${#targets[@]}" -gt 0 ] || targets=(stat status cgroup mountinfo tcp engine text fleet bundle miner_config)
 out=$src/build-fuzz
 fix=$src/tests/fixtures
 
@@ -53,6 +53,10 @@ for f in "$fix"/bundle/*.json "$fix"/proc/containerd-*/*/cmdline; do seed bundle
 seed text "$fix/etc/passwd"
 seed text "$src/lib/miner-signatures.txt"
 for f in "$fix"/proc/edge-comm-parens/*/cmdline; do seed text "$f"; done
+for f in "$fix"/miner-config/*.json; do seed miner_config "$f" 00; done
+for f in "$fix"/proc/*/*/cmdline; do seed miner_config "$f" 02; done
+printf 'POOL_URL=pool:3333\0WALLET=44abc\0MINER_THREADS=2\0PATH=/bin' >"$out/env-seed"
+seed miner_config "$out/env-seed" 01
 
 mkdir -p "$out/artifacts" "$out/logs"
 run_one() {
