@@ -9,7 +9,7 @@
 #      tarball built twice in two trees, the same bytes
 #   3. the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer
 #   4. the end-to-end traces under valgrind memcheck: no leak, no invalid access
-#   5. every libFuzzer target for MT_FUZZ_SECONDS (default 60) each
+#   5. every libFuzzer target for MT_FUZZ_SECONDS (default 30) each
 #   6. cppcheck and clang-tidy on lib/ and cmd/ (tests/lint.sh)
 # Usage: tests/run.sh [STAGE...]
 #   stages: deps build static asan valgrind fuzz lint (default: all, in this order)
@@ -78,7 +78,7 @@ for stage in "${stages[@]}"; do
 		;;
 	fuzz)
 		banner "fuzzing every parser"
-		tests/fuzz/run.sh "${MT_FUZZ_SECONDS:-60}"
+		tests/fuzz/run.sh "${MT_FUZZ_SECONDS:-30}"
 		;;
 	lint)
 		banner "cppcheck and clang-tidy"

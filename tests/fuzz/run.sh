@@ -2,7 +2,7 @@
 # Builds the libFuzzer targets (clang, ASan + UBSan), seeds each corpus
 # from the captured fixtures and runs every target for a bounded time.
 # Usage: tests/fuzz/run.sh [SECONDS] [TARGET...]
-#   SECONDS per target (default $MT_FUZZ_SECONDS, else 60); CI runs 60,
+#   SECONDS per target (default $MT_FUZZ_SECONDS, else 60); CI runs 30 (tests/run.sh),
 #   a longer campaign: tests/fuzz/run.sh 600
 # Corpora grow in build-fuzz/corpus/TARGET (kept between runs); a crash is
 # saved in build-fuzz/artifacts/ and fails the run.
