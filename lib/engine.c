@@ -50,6 +50,13 @@ struct mti_engine {
 	struct mti_engine_replies **cache;
 	size_t n_cache;
 	size_t cap_cache;
+	struct image_list *lists; /* the containers of an image, asked once */
+	size_t n_lists, cap_lists;
+};
+
+struct image_list {
+	char *image_id;
+	struct mti_reply list;
 };
 
 static void reply_clear(struct mti_reply *r)
@@ -97,6 +104,11 @@ void mti_engine_free(struct mti_engine *e)
 	for (i = 0; i < e->n_cache; i++)
 		replies_free(e->cache[i]);
 	free(e->cache);
+	for (i = 0; i < e->n_lists; i++) {
+		free(e->lists[i].image_id);
+		reply_clear(&e->lists[i].list);
+	}
+	free(e->lists);
 	free(e);
 }
 
@@ -840,11 +852,32 @@ static enum mt_err ask_once(struct mti_engine *e, const char *a, const char *b, 
 	return err;
 }
 
+/* The cached reply slot of the list of image_id's containers (a scan
+ * traces several containers of one image: the engine is asked once). */
+static struct mti_reply *image_list_slot(struct mti_engine *e, const char *image_id)
+{
+	struct image_list *l;
+	size_t i;
+
+	for (i = 0; i < e->n_lists; i++)
+		if (strcmp(e->lists[i].image_id, image_id) == 0)
+			return &e->lists[i].list;
+	if (mti_grow((void **)&e->lists, &e->cap_lists, e->n_lists + 1, sizeof(*e->lists)))
+		return NULL;
+	l = &e->lists[e->n_lists];
+	memset(l, 0, sizeof(*l));
+	l->image_id = mti_strdup(image_id);
+	if (!l->image_id)
+		return NULL;
+	e->n_lists++;
+	return &l->list;
+}
+
 enum mt_err mti_engine_same_image(struct mt_session *s, struct mt_trace *t, const char *own_id,
                                   const char *image_id, struct mt_spread_image *si)
 {
 	struct mti_engine *e;
-	struct mti_reply r = {0};
+	struct mti_reply *r;
 	char filter[128], *escaped;
 	enum mt_err err;
 
@@ -856,24 +889,26 @@ enum mt_err mti_engine_same_image(struct mt_session *s, struct mt_trace *t, cons
 		return MT_ERR_NOMEM;
 	if (!e->http)
 		return MT_OK;
+	r = image_list_slot(e, image_id);
+	if (!r)
+		return MT_ERR_NOMEM;
 	snprintf(filter, sizeof(filter), "{\"ancestor\":[\"%s\"]}", image_id);
 	escaped = mti_http_escape(e->http, filter);
 	if (!escaped)
 		return MT_ERR_NOMEM;
-	err = ask_once(e, "/containers/json?all=1&filters=", escaped, "", &r);
+	err = ask_once(e, "/containers/json?all=1&filters=", escaped, "", r);
 	free(escaped);
-	if (!err && r.err)
-		warn_reply(t, &r, "containers of the same image");
+	if (!err && r->err)
+		warn_reply(t, r, "containers of the same image");
 	else if (!err) {
 		si->image_id = mti_strdup(image_id);
 		err = si->image_id
-		          ? mti_decode_container_list(r.body, r.len, image_id, own_id, t, si)
+		          ? mti_decode_container_list(r->body, r->len, image_id, own_id, t, si)
 		          : MT_ERR_NOMEM;
 		si->checked = err == MT_OK;
 		if (err == MT_ERR_ENGINE_REPLY)
 			err = MT_OK;
 	}
-	reply_clear(&r);
 	t->engine.requests = e->requests;
 	return err;
 }
