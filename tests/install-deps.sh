@@ -8,7 +8,7 @@ packages=(
 	build-essential cmake pkg-config
 	libcurl4-openssl-dev libcjson-dev libcgroup-dev libssl-dev check
 	# end-to-end tests: a private dockerd, static test binaries, jq, schema checks
-	docker.io libc6-dev curl jq python3 python3-jsonschema procps
+	docker.io libc6-dev curl jq python3 python3-jsonschema python3-yaml procps
 	# the same on containerd (native and CRI, with a test CRI client) and Podman
 	containerd runc python3-grpcio python3-grpc-tools podman conmon
 	# race and rootkit tests: fault injection, namespaces, dropping privileges
