@@ -8,13 +8,6 @@
 #include "trace_model.h"
 #include "util.h"
 
-static const char *basename_of(const char *path)
-{
-	const char *slash = path ? strrchr(path, '/') : NULL;
-
-	return slash ? slash + 1 : path;
-}
-
 bool mti_is_scratch_path(const char *path)
 {
 	return mti_str_starts(path, "/tmp/") || mti_str_starts(path, "/var/tmp/") ||
@@ -181,7 +174,7 @@ void mti_classify_roles(struct mt_trace *t)
 		/* a private PID namespace that no container leads is the host's */
 		bool host_ns = private_ns && p->ns_pid == private_ns && p->container_index < 0;
 		bool shim = mti_is_runtime_shim_name(p->comm) ||
-		            (p->exe.path && mti_is_runtime_shim_name(basename_of(p->exe.path)));
+		            (p->exe.path && mti_is_runtime_shim_name(mti_base_name(p->exe.path)));
 
 		if (i == 0)
 			p->role = MT_ROLE_TARGET;

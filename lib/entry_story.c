@@ -31,13 +31,6 @@ static const char *const launchers[] = {
     "cron",         "crond", "anacron", "atd",   "supervisord", "tini", "docker-init", "dumb-init",
     "s6-supervise", "runsv", "sshd",    "login", "su",          "sudo", "systemd"};
 
-static const char *base_of(const char *path)
-{
-	const char *slash = path ? strrchr(path, '/') : NULL;
-
-	return slash ? slash + 1 : path;
-}
-
 static bool in_list(const char *name, const char *const *list, size_t n)
 {
 	size_t i;
@@ -51,8 +44,9 @@ static bool in_list(const char *name, const char *const *list, size_t n)
 /* The names a process goes by: its comm, argv[0] and exe file name. */
 static bool named(const struct mt_process *p, const char *const *list, size_t n)
 {
-	return in_list(p->comm, list, n) || (p->argc && in_list(base_of(p->argv[0]), list, n)) ||
-	       (p->exe.path && in_list(base_of(p->exe.path), list, n));
+	return in_list(p->comm, list, n) ||
+	       (p->argc && in_list(mti_base_name(p->argv[0]), list, n)) ||
+	       (p->exe.path && in_list(mti_base_name(p->exe.path), list, n));
 }
 
 static bool one_liner(const struct mt_process *p)
@@ -142,11 +136,11 @@ enum mt_err mti_image_version(const struct mt_engine_container *ec, char **versi
 /* True when p runs the image's own entrypoint: the engine's Path. */
 static bool runs_entrypoint(const struct mt_process *p, const struct mt_engine_container *ec)
 {
-	const char *path = ec ? base_of(ec->path) : NULL;
+	const char *path = ec ? mti_base_name(ec->path) : NULL;
 
 	return path && *path &&
-	       ((p->argc && strcmp(base_of(p->argv[0]), path) == 0) ||
-	        (p->exe.path && strcmp(base_of(p->exe.path), path) == 0));
+	       ((p->argc && strcmp(mti_base_name(p->argv[0]), path) == 0) ||
+	        (p->exe.path && strcmp(mti_base_name(p->exe.path), path) == 0));
 }
 
 /* Finds, from the init down to the target, the first shell or downloader

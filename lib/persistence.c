@@ -475,13 +475,6 @@ static enum mt_err search_host(struct search *s, const struct mti_host_files *h)
 	return err;
 }
 
-static const char *base_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
 enum mt_err mti_persistence_read(struct mt_trace *t, const char *upperdir, const char *host_root,
                                  struct mti_host_files **host_cache)
 {
@@ -506,10 +499,10 @@ enum mt_err mti_persistence_read(struct mt_trace *t, const char *upperdir, const
 	ps->checked_host = true;
 	s.on_host = true;
 	s.needles[s.n_needles++] = target->exe.path;
-	if (strlen(base_of(target->exe.path)) >= 4)
-		s.needles[s.n_needles++] = base_of(target->exe.path);
+	if (strlen(mti_base_name(target->exe.path)) >= 4)
+		s.needles[s.n_needles++] = mti_base_name(target->exe.path);
 	if (target->comm && strlen(target->comm) >= 4 &&
-	    strcmp(target->comm, base_of(target->exe.path)) != 0)
+	    strcmp(target->comm, mti_base_name(target->exe.path)) != 0)
 		s.needles[s.n_needles++] = target->comm;
 	return search_host(&s, *host_cache);
 }

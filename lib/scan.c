@@ -356,13 +356,6 @@ static void sample_wait(const struct mt_scan_options *o, int64_t start, int64_t 
 	}
 }
 
-static const char *basename_of(const char *path)
-{
-	const char *slash = path ? strrchr(path, '/') : NULL;
-
-	return slash ? slash + 1 : path;
-}
-
 /* The exe link without " (deleted)", into buf. */
 static const char *exe_path_of(const char *link, char *buf, size_t len)
 {
@@ -387,10 +380,10 @@ static enum mt_err cheap_signals(const struct mti_signatures *sg, struct candida
 	else if (c->cpu >= 25)
 		err = add_signal(c, "cpu", P_CPU_LOW, "%.0f%% of a core over the interval", c->cpu);
 	if (c->exe)
-		exe_base = basename_of(exe_path_of(c->exe, path, sizeof(path)));
+		exe_base = mti_base_name(exe_path_of(c->exe, path, sizeof(path)));
 	if (!err && ((hit = mti_signature_name(sg, c->s.comm)) ||
 	             (exe_base && (hit = mti_signature_name(sg, exe_base))) ||
-	             (c->argc && (hit = mti_signature_name(sg, basename_of(c->argv[0]))))))
+	             (c->argc && (hit = mti_signature_name(sg, mti_base_name(c->argv[0]))))))
 		err = add_signal(c, "miner-name", P_NAME, "named like a known miner (%s)", hit);
 	if (!err && (hit = mti_signature_arg(sg, c->argv, c->argc)))
 		err = mti_str_starts(hit, "stratum")

@@ -23,13 +23,6 @@
 
 #define DELETED_SUFFIX " (deleted)"
 
-static const char *base_of(const char *path)
-{
-	const char *slash = path ? strrchr(path, '/') : NULL;
-
-	return slash ? slash + 1 : path;
-}
-
 const char *mti_spread_match(const struct mt_exe *target, const char *name, uint64_t size,
                              unsigned dev_major, unsigned dev_minor, uint64_t ino,
                              const char *sha256)
@@ -41,8 +34,9 @@ const char *mti_spread_match(const struct mt_exe *target, const char *name, uint
 		return "same-file";
 	if (target->sha256[0])
 		return sha256 && strcmp(sha256, target->sha256) == 0 ? "sha256" : NULL;
-	return name && target->path && strcmp(name, base_of(target->path)) == 0 ? "name-and-size"
-	                                                                        : NULL;
+	return name && target->path && strcmp(name, mti_base_name(target->path)) == 0
+	           ? "name-and-size"
+	           : NULL;
 }
 
 /* The container ID of the process's cgroup, or NULL. */
@@ -217,8 +211,8 @@ static enum mt_err check_pid(struct mt_session *s, struct mti_exe_index *x, stru
 			close(fd);
 		}
 	}
-	match = mti_spread_match(target, base_of(link), (uint64_t)st.st_size, major(st.st_dev),
-	                         minor(st.st_dev), (uint64_t)st.st_ino, sha);
+	match = mti_spread_match(target, mti_base_name(link), (uint64_t)st.st_size,
+	                         major(st.st_dev), minor(st.st_dev), (uint64_t)st.st_ino, sha);
 	if (match)
 		err = add_proc(&t->postmortem.spread, pid, dirfd, link, match, b);
 out:

@@ -114,19 +114,19 @@ enum mt_err mti_timeline_add(struct mt_timeline *tl, int64_t time_ns, enum mt_ti
                              enum mt_clock clock, bool untrusted, pid_t pid, const char *fmt, ...)
 {
 	struct mt_time_event *e = NULL;
-	struct mti_buf b;
-	va_list ap;
 	enum mt_err err;
+	va_list ap;
+	char *what;
 
-	mti_buf_init(&b);
 	va_start(ap, fmt);
-	err = mti_buf_vprintf(&b, fmt, ap);
+	what = mti_vasprintf(fmt, ap);
 	va_end(ap);
-	if (!err)
-		err = mti_append_capped((void **)&tl->events, &tl->n_events, MTI_TIMELINE_MAX,
-		                        sizeof(*e), &tl->truncated, (void **)&e);
+	if (!what)
+		return MT_ERR_NOMEM;
+	err = mti_append_capped((void **)&tl->events, &tl->n_events, MTI_TIMELINE_MAX, sizeof(*e),
+	                        &tl->truncated, (void **)&e);
 	if (err || !e) {
-		mti_buf_free(&b);
+		free(what);
 		return err;
 	}
 	e->time_ns = time_ns;
@@ -134,8 +134,8 @@ enum mt_err mti_timeline_add(struct mt_timeline *tl, int64_t time_ns, enum mt_ti
 	e->clock = clock;
 	e->untrusted = untrusted;
 	e->pid = pid;
-	e->what = mti_buf_steal(&b);
-	return e->what ? MT_OK : MT_ERR_NOMEM;
+	e->what = what;
+	return MT_OK;
 }
 
 static int64_t ts_ns(const struct timespec *ts)

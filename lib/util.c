@@ -168,21 +168,34 @@ char *mti_strndup(const char *s, size_t n)
 	return p;
 }
 
-char *mti_asprintf(const char *fmt, ...)
+char *mti_vasprintf(const char *fmt, va_list ap)
 {
 	struct mti_buf b;
-	va_list ap;
-	enum mt_err err;
 
 	mti_buf_init(&b);
-	va_start(ap, fmt);
-	err = mti_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	if (err) {
+	if (mti_buf_vprintf(&b, fmt, ap)) {
 		mti_buf_free(&b);
 		return NULL;
 	}
 	return mti_buf_steal(&b);
+}
+
+char *mti_asprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = mti_vasprintf(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+const char *mti_base_name(const char *path)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+
+	return slash ? slash + 1 : path;
 }
 
 void mti_strv_free(char **v, size_t n)

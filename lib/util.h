@@ -49,6 +49,12 @@ char *mti_strdup(const char *s);
 /* Copies n bytes and adds a NUL. */
 char *mti_strndup(const char *s, size_t n);
 char *mti_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* mti_asprintf with a va_list. */
+char *mti_vasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/* The part of path after its last '/' (path itself without one; NULL for
+ * NULL). Points into path. */
+const char *mti_base_name(const char *path);
 /* Frees n strings and the vector. */
 void mti_strv_free(char **v, size_t n);
 /* Duplicates a string vector. */
