@@ -83,13 +83,17 @@ mt --no-engine --color=never "$kt" >"$MT_TMP/kthread.txt" || rc=$?
 expect_eq "kernel thread text exit status" "$rc" 0
 grep -q "^Entry       kernel-thread: a kernel thread" "$MT_TMP/kthread.txt" || fail "text lacks the kernel thread"
 
-# A zombie: exited, not reaped by its parent (a shell that waits for nothing).
-bash -c 'sleep 0 & exec sleep 300' </dev/null >/dev/null 2>&1 &
+# A zombie: exited, not reaped by its parent. The child waits on a FIFO
+# until its parent has become a program that never reaps (sleep), so bash
+# cannot reap it first however slow the machine is.
+mkfifo "$MT_TMP/zombie.fifo"
+bash -c 'read -r _ <"$1" & exec sleep 300' zparent "$MT_TMP/zombie.fifo" </dev/null >/dev/null 2>&1 &
 zparent=$!
 MT_CHILDREN+=("$zparent")
 wait_for "$zparent" comm sleep
+echo go >"$MT_TMP/zombie.fifo"
 zombie=
-for _ in $(seq 1 100); do
+for _ in $(seq 1 200); do
 	# (ps exits 1 while it finds no child: not a reason to stop the test)
 	zombie=$(ps -o pid=,stat= --ppid "$zparent" | awk '$2 ~ /^Z/ { print $1; exit }') || true
 	[ -n "$zombie" ] && break
