@@ -4,15 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exe.h"
+#include "rules.h"
 #include "trace_model.h"
 #include "util.h"
-
-bool mti_is_scratch_path(const char *path)
-{
-	return mti_str_starts(path, "/tmp/") || mti_str_starts(path, "/var/tmp/") ||
-	       mti_str_starts(path, "/dev/shm/");
-}
 
 static bool is_ns_init(const struct mt_process *p)
 {
@@ -420,6 +414,13 @@ static bool has_docker_hub_source(const struct mt_engine_container *ec)
 	return ec && ec->have_image && ec->image.source == MT_IMAGE_SOURCE_DOCKER_HUB;
 }
 
+/* Adds signal id to the verdict, the words filled from args. */
+static enum mt_err verdict_signal(struct mt_verdict *v, enum mti_rule_id id,
+                                  const char *const *args)
+{
+	return mti_signal_add(&v->signals, &v->n_signals, id, MTI_DOC_VERDICT, args);
+}
+
 /* Adds the signals the model supports. */
 static enum mt_err collect_signals(struct mt_trace *t)
 {
@@ -433,69 +434,46 @@ static enum mt_err collect_signals(struct mt_trace *t)
 	size_t i;
 
 	if (moved)
-		err = mti_add_signal(v, "cgroup-only",
-		                     "in a container's cgroup but not in its namespaces: a host "
-		                     "process moved there, where the container is billed for its "
-		                     "CPU and it hides among the container's processes");
-	if (!err && exe->deleted && !exe->memfd)
-		err = mti_add_signal(v, "exe-deleted",
-		                     "its executable %s was deleted after it "
-		                     "started",
-		                     exe->path);
-	if (!err && exe->memfd && !exe->runtime_memfd)
-		err = mti_add_signal(v, "fileless", "runs from memfd \"%s\"",
-		                     exe->memfd_name ? exe->memfd_name : "");
-	if (!err && exe->path && mti_is_scratch_path(exe->path))
-		err = mti_add_signal(v, "scratch-dir",
-		                     "runs from %s, a world-writable scratch "
-		                     "directory",
-		                     exe->path);
-	if (!err && t->origin.kind == MT_ORIGIN_WRITABLE_LAYER)
-		err = mti_add_signal(v, "writable-layer",
-		                     "its binary is in the container's "
-		                     "writable layer, not in the image");
+		err = verdict_signal(v, MTI_SIG_CGROUP_ONLY, NULL);
+	if (!err && mti_rule_exe_deleted(exe))
+		err = verdict_signal(v, MTI_SIG_EXE_DELETED, MTI_ARGS(exe->path));
+	if (!err && mti_rule_fileless(exe))
+		err = verdict_signal(v, MTI_SIG_FILELESS, MTI_ARGS(exe->memfd_name));
+	if (!err && mti_rule_scratch_dir(exe))
+		err = verdict_signal(v, MTI_SIG_SCRATCH_DIR, MTI_ARGS(exe->path));
+	if (!err && mti_rule_writable_layer(t))
+		err = verdict_signal(v, MTI_SIG_WRITABLE_LAYER, NULL);
 	if (!err && t->origin.kind == MT_ORIGIN_MOUNT)
-		err =
-		    mti_add_signal(v, "mounted-binary", "its binary comes from the %s mount at %s",
-		                   t->origin.mount_fstype ? t->origin.mount_fstype : "?",
-		                   t->origin.mount_point ? t->origin.mount_point : "?");
-	if (!err && (t->entry.kind == MT_ENTRY_RUNTIME_EXEC ||
-	             t->entry.kind == MT_ENTRY_DOCKER_EXEC || t->entry.kind == MT_ENTRY_SETNS))
-		err = mti_add_signal(v, "entered-from-outside", "%s", t->entry.detail);
+		err = verdict_signal(v, MTI_SIG_MOUNTED_BINARY,
+		                     MTI_ARGS(t->origin.mount_fstype ? t->origin.mount_fstype : "?",
+		                              t->origin.mount_point ? t->origin.mount_point : "?"));
+	if (!err && mti_rule_entered_from_outside(t))
+		err = verdict_signal(v, MTI_SIG_ENTERED_FROM_OUTSIDE, MTI_ARGS(t->entry.detail));
 	if (!err && target->have_ids && target->uid[0] == 0 && target->container_index >= 0 &&
 	    !moved)
-		err = mti_add_signal(v, "root-in-container", "runs as root inside the container");
+		err = verdict_signal(v, MTI_SIG_ROOT_IN_CONTAINER, NULL);
 	if (!err && ec && ec->privileged)
-		err = mti_add_signal(v, "privileged",
-		                     "the container is privileged: root in it is "
-		                     "root on the host");
+		err = verdict_signal(v, MTI_SIG_PRIVILEGED, NULL);
 	if (!err && ec && ec->pid_mode && strcmp(ec->pid_mode, "host") == 0)
-		err = mti_add_signal(v, "host-pid",
-		                     "the container shares the host's PID "
-		                     "namespace");
+		err = verdict_signal(v, MTI_SIG_HOST_PID, NULL);
 	for (i = 0; !err && ec && i < ec->n_mounts; i++)
 		if (ec->mounts[i].risk)
-			err = mti_add_signal(v, "dangerous-mount", "%s", ec->mounts[i].risk);
+			err = verdict_signal(v, MTI_SIG_DANGEROUS_MOUNT,
+			                     MTI_ARGS(ec->mounts[i].risk));
 	for (i = 0; !err && ec && i < ec->n_cap_add; i++)
-		if (strcmp(ec->cap_add[i], "SYS_ADMIN") == 0 ||
-		    strcmp(ec->cap_add[i], "CAP_SYS_ADMIN") == 0 ||
-		    strcmp(ec->cap_add[i], "ALL") == 0)
-			err = mti_add_signal(v, "cap-added", "the container was given %s",
-			                     ec->cap_add[i]);
+		if (mti_rule_dangerous_cap(ec->cap_add[i]))
+			err = verdict_signal(v, MTI_SIG_CAP_ADDED, MTI_ARGS(ec->cap_add[i]));
 	if (!err && has_docker_hub_source(ec))
-		err = mti_add_signal(v, "image-from-docker-hub",
-		                     "the image %s comes from Docker "
-		                     "Hub, not from an internal registry",
-		                     ec->image_ref ? ec->image_ref : "?");
+		err = verdict_signal(v, MTI_SIG_IMAGE_FROM_DOCKER_HUB,
+		                     MTI_ARGS(ec->image_ref ? ec->image_ref : "?"));
 	if (!err && ec && ec->have_image && ec->image.source == MT_IMAGE_SOURCE_LOCAL)
-		err = mti_add_signal(v, "image-local",
-		                     "the image %s has no registry digest: it was "
-		                     "built or loaded on this host",
-		                     ec->image_ref ? ec->image_ref : "?");
+		err = verdict_signal(v, MTI_SIG_IMAGE_LOCAL,
+		                     MTI_ARGS(ec->image_ref ? ec->image_ref : "?"));
 	if (!err && ec && ec->have_changes && ec->target_change >= 0)
-		err = mti_add_signal(v, "drift", "the engine lists %s as %s since the image",
-		                     exe->path ? exe->path : "?",
-		                     mt_change_kind_name((enum mt_change_kind)ec->target_change));
+		err = verdict_signal(
+		    v, MTI_SIG_DRIFT,
+		    MTI_ARGS(exe->path ? exe->path : "?",
+		             mt_change_kind_name((enum mt_change_kind)ec->target_change)));
 	return err;
 }
 
@@ -563,11 +541,7 @@ enum mt_err mti_classify_verdict(struct mt_trace *t)
 	target = &t->chain[0];
 	if (target->container_index >= 0)
 		c = &t->containers[target->container_index];
-	for (size_t i = 0; i < v->n_signals; i++) {
-		free(v->signals[i].id);
-		free(v->signals[i].detail);
-	}
-	free(v->signals);
+	mti_signals_free(v->signals, v->n_signals);
 	v->signals = NULL;
 	v->n_signals = 0;
 	v->classification = decide(t);

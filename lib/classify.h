@@ -30,8 +30,4 @@ enum mt_err mti_classify_entry(struct mt_trace *t);
 /* Decides t->verdict from entry, origin and engine facts. */
 enum mt_err mti_classify_verdict(struct mt_trace *t);
 
-/* True when path lies in a world-writable scratch directory (/tmp,
- * /var/tmp, /dev/shm). */
-bool mti_is_scratch_path(const char *path);
-
 #endif

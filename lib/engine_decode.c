@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "classify.h"
+#include "rules.h"
 #include "trace_model.h"
 #include "util.h"
 
@@ -213,38 +213,6 @@ enum mt_err mti_decode_version(const char *json, size_t len, struct mt_trace *t,
 	return d.err;
 }
 
-/* Why a mount endangers the host, or NULL. */
-static char *mount_risk(const struct mt_mount *m)
-{
-	static const char *const sockets[] = {"docker.sock", "containerd.sock", "podman.sock",
-	                                      "crio.sock", "dockershim.sock"};
-	static const char *const host_dirs[] = {"/",    "/etc",  "/proc",           "/sys",
-	                                        "/dev", "/root", "/var/lib/docker", "/var/run",
-	                                        "/run", "/boot"};
-	const char *base;
-	size_t i;
-
-	if (!m->source)
-		return NULL;
-	base = strrchr(m->source, '/');
-	base = base ? base + 1 : m->source;
-	for (i = 0; i < MTI_ARRAY_LEN(sockets); i++)
-		if (strcmp(base, sockets[i]) == 0)
-			return mti_asprintf(
-			    "the engine socket %s is mounted at %s: whoever runs in "
-			    "the container controls the engine and the host",
-			    m->source, m->destination ? m->destination : "?");
-	if (m->type && strcmp(m->type, "bind") != 0)
-		return NULL;
-	for (i = 0; i < MTI_ARRAY_LEN(host_dirs); i++)
-		if (strcmp(m->source, host_dirs[i]) == 0)
-			return mti_asprintf("the host's %s is mounted %s at %s: a way out of the "
-			                    "container",
-			                    m->source, m->rw ? "read-write" : "read-only",
-			                    m->destination ? m->destination : "?");
-	return NULL;
-}
-
 static void decode_mounts(struct dctx *d, const cJSON *root, struct mt_engine_container *ec)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "Mounts"), *item;
@@ -275,7 +243,7 @@ static void decode_mounts(struct dctx *d, const cJSON *root, struct mt_engine_co
 		m->source = d_str(d, item, "Source");
 		m->destination = d_str(d, item, "Destination");
 		m->rw = d_bool(d, item, "RW");
-		m->risk = mount_risk(m);
+		m->risk = mti_mount_risk(m);
 	}
 }
 
@@ -589,11 +557,6 @@ enum mt_err mti_decode_events(const char *body, size_t len, const char *containe
 	return d.err;
 }
 
-static bool in_scratch_dir(const char *path)
-{
-	return mti_is_scratch_path(path);
-}
-
 enum mt_err mti_decode_changes(const char *json, size_t len, const char *target_path,
                                struct mt_trace *t, struct mt_engine_container *ec)
 {
@@ -640,8 +603,8 @@ enum mt_err mti_decode_changes(const char *json, size_t len, const char *target_
 		is_target = target_path && strcmp(path->valuestring, target_path) == 0;
 		if (is_target)
 			ec->target_change = (int)kind;
-		keep =
-		    is_target || (kind != MT_CHANGE_DELETED && in_scratch_dir(path->valuestring));
+		keep = is_target ||
+		       (kind != MT_CHANGE_DELETED && mti_is_scratch_path(path->valuestring));
 		if (!keep || ec->n_changes >= MTI_ENGINE_MAX_CHANGES)
 			continue;
 		if (mti_grow((void **)&ec->changes, &cap, ec->n_changes + 1,

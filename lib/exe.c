@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "rules.h"
 #include "trace_model.h"
 #include "util.h"
 
@@ -91,24 +92,6 @@ int mti_open_in_root(int root_fd, const char *path, int flags)
 	return (int)fd;
 }
 
-bool mti_is_runtime_shim_name(const char *name)
-{
-	static const char *const exact[] = {"conmon", "runc", "crun", "youki", "runsc"};
-	static const char *const prefix[] = {"containerd-shim", "docker-containerd-shim", "runc:[",
-	                                     "containerd-shim-"};
-	size_t i;
-
-	if (!name)
-		return false;
-	for (i = 0; i < MTI_ARRAY_LEN(exact); i++)
-		if (strcmp(name, exact[i]) == 0)
-			return true;
-	for (i = 0; i < MTI_ARRAY_LEN(prefix); i++)
-		if (mti_str_starts(name, prefix[i]))
-			return true;
-	return false;
-}
-
 /* True when path, resolved inside the process's root, is the very file the
  * process runs: then " (deleted)" was part of its real name. */
 static bool literal_name_exists(int dirfd, const char *full_link, const struct stat *exe_st)
@@ -173,10 +156,7 @@ enum mt_err mti_exe_read(struct mt_session *s, struct mt_trace *t, int dirfd, pi
 			free(link);
 			return MT_ERR_NOMEM;
 		}
-		/* runc re-executes itself from a sealed memfd; only runc's own
-		 * process (named runc...) may carry that name without suspicion. */
-		exe->runtime_memfd =
-		    mti_str_starts(exe->memfd_name, "runc_cloned") && mti_str_starts(comm, "runc");
+		exe->runtime_memfd = mti_is_runtime_memfd(exe->memfd_name, comm);
 	}
 	exe->host_path =
 	    mti_asprintf("%s/%d/root%s", s->pfs.root, (int)pid, exe->memfd ? "" : exe->path);

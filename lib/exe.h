@@ -27,7 +27,4 @@ int mti_open_in_root(int root_fd, const char *path, int flags);
  * ENOTDIR or EXDEV): stricter, never out of root_fd. */
 int mti_open_in_root_walk(int root_fd, const char *path, int flags);
 
-/* True when the name looks like one of the runtime shims. */
-bool mti_is_runtime_shim_name(const char *name);
-
 #endif

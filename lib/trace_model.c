@@ -328,37 +328,6 @@ enum mt_err mti_preload_copy(const struct mt_preload_report *src, struct mt_prel
 	return MT_OK;
 }
 
-enum mt_err mti_add_signal(struct mt_verdict *v, const char *id, const char *fmt, ...)
-{
-	struct mt_signal *s;
-	struct mti_buf b;
-	va_list ap;
-	enum mt_err err;
-
-	s = realloc(v->signals, (v->n_signals + 1) * sizeof(*s));
-	if (!s)
-		return MT_ERR_NOMEM;
-	v->signals = s;
-	mti_buf_init(&b);
-	va_start(ap, fmt);
-	err = mti_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	if (err) {
-		mti_buf_free(&b);
-		return err;
-	}
-	s = &v->signals[v->n_signals];
-	s->id = mti_strdup(id);
-	s->detail = mti_buf_steal(&b);
-	if (!s->id || !s->detail) {
-		free(s->id);
-		free(s->detail);
-		return MT_ERR_NOMEM;
-	}
-	v->n_signals++;
-	return MT_OK;
-}
-
 const char *mti_shown_user(const struct mt_process *p)
 {
 	if (!p->user || (p->uid[0] != 0 && (p->container_index >= 0 || p->n_nspid > 1)))

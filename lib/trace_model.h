@@ -71,8 +71,4 @@ const char *mti_shown_user(const struct mt_process *p);
  * zombie, a stopped or traced process, a dead one; NULL otherwise. */
 const char *mti_state_words(char state);
 
-/* Appends a signal to the verdict. */
-enum mt_err mti_add_signal(struct mt_verdict *v, const char *id, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
 #endif

@@ -12,6 +12,7 @@
 
 #include "engine_decode.h"
 #include "procfs.h"
+#include "rules.h"
 #include "trace_model.h"
 #include "util.h"
 
@@ -118,8 +119,10 @@ enum mt_err mti_registry_check(struct mt_trace *t, const char *const *prefixes, 
 	free(list);
 	if (!r->text || (r->trusted && !r->matched))
 		return MT_ERR_NOMEM;
-	return r->trusted ? MT_OK
-	                  : mti_add_signal(&t->verdict, "untrusted-registry", "%s", r->text);
+	return r->trusted
+	           ? MT_OK
+	           : mti_signal_add(&t->verdict.signals, &t->verdict.n_signals,
+	                            MTI_SIG_UNTRUSTED_REGISTRY, MTI_DOC_VERDICT, MTI_ARGS(r->text));
 }
 
 /* Parses the configuration: "trusted-registry PREFIX" lines, '#' comments

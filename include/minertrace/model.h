@@ -413,9 +413,13 @@ enum mt_classification {
 	MT_CLASS_MOVED_INTO_CGROUP, /* a host process moved into a container's cgroup */
 };
 
+/* One reason for suspicion: a trace's verdict and a scan's finding give
+ * the same ones (lib/rules.c holds the catalogue). */
 struct mt_signal {
-	char *id; /* stable short name, e.g. "exe-deleted" */
-	char *detail;
+	char *id;     /* stable short name, e.g. "exe-deleted", "cpu", "pool-port" */
+	char *detail; /* the evidence in words */
+	int points;   /* what it adds to a scan's score (0 for one the scan never
+	                 gives); a trace's documents do not show it */
 };
 
 struct mt_verdict {

@@ -36,22 +36,15 @@ struct mt_scan_options {
 
 void mt_scan_options_init(struct mt_scan_options *o);
 
-/* One reason for suspicion, with the points it adds. */
-struct mt_scan_signal {
-	char *id;     /* "cpu", "miner-name", "stratum", "pool-port", ... */
-	char *detail; /* the evidence in words */
-	int points;
-};
-
 struct mt_finding {
 	pid_t pid;
 	pid_t ppid;
 	char *comm;
-	int score;               /* 0..100 */
-	double cpu_core_percent; /* share of one core over the interval */
-	double cpu_host_percent; /* share of the whole host */
-	bool hidden;             /* answers a probe but not in the /proc listing */
-	struct mt_scan_signal *signals;
+	int score;                 /* 0..100 */
+	double cpu_core_percent;   /* share of one core over the interval */
+	double cpu_host_percent;   /* share of the whole host */
+	bool hidden;               /* answers a probe but not in the /proc listing */
+	struct mt_signal *signals; /* each with the points it adds to the score */
 	size_t n_signals;
 	struct mt_trace *trace; /* the full trace, NULL when it could not be made */
 };

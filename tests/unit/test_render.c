@@ -412,7 +412,7 @@ START_TEST(scan_table_columns_stay_apart)
 	struct mt_container ct[4];
 	struct mt_process proc[4];
 	struct mt_trace tr[4];
-	struct mt_scan_signal sig[2] = {{"cpu", "", 30}, {"miner-name", "", 40}};
+	struct mt_signal sig[2] = {{"cpu", "", 30}, {"miner-name", "", 40}};
 	struct mt_finding f[4];
 	struct mt_scan scan;
 	char id[4][65];

@@ -181,6 +181,29 @@ static void fake_process(int pid, const char *comm, const char *argv, size_t arg
 	ck_assert_int_eq(symlink(exe, path), 0);
 }
 
+/* The signals of the dropped miner, each with the words and the points of
+ * the rules catalogue, and a score that is their sum. */
+static void expect_dropped_signals(const struct mt_finding *f)
+{
+	static const struct {
+		const char *id, *detail;
+		int points;
+	} want[] = {
+	    {"miner-name", "named like a known miner (kdevtmpfsi)", 40},
+	    {"exe-deleted", "its executable /tmp/kdevtmpfsi was deleted", 25},
+	    {"scratch-dir", "runs from /tmp/kdevtmpfsi", 15},
+	};
+	size_t k;
+
+	ck_assert_uint_eq(f->n_signals, MTI_ARRAY_LEN(want));
+	for (k = 0; k < MTI_ARRAY_LEN(want); k++) {
+		ck_assert_str_eq(f->signals[k].id, want[k].id);
+		ck_assert_str_eq(f->signals[k].detail, want[k].detail);
+		ck_assert_int_eq(f->signals[k].points, want[k].points);
+	}
+	ck_assert_int_eq(f->score, 40 + 25 + 15);
+}
+
 START_TEST(scan_of_a_large_captured_tree)
 {
 	static const char idle[] = "/usr/sbin/idle\0--quiet";
@@ -224,6 +247,7 @@ START_TEST(scan_of_a_large_captured_tree)
 		if (f->pid == DROPPED_PID) {
 			saw_dropped = true;
 			ck_assert_str_eq(f->comm, "kdevtmpfsi");
+			expect_dropped_signals(f);
 		} else if (f->pid == RENAMED_PID) {
 			saw_renamed = true;
 			ck_assert_str_eq(f->comm, "worker");
