@@ -30,7 +30,7 @@
 
 #include "cgroup_path.h"
 #include "classify.h"
-#include "engine.h"
+#include "runtime.h"
 #include "exe.h"
 #include "netconn.h"
 #include "parallel.h"
@@ -107,6 +107,8 @@ struct args {
 
 struct scan_ctx {
 	struct mt_session *s;
+	struct mti_host *host;
+	struct mti_runtime *rt; /* NULL with --no-engine */
 	struct mt_scan *scan;
 	struct mti_signatures sigs;
 	struct mti_buf buf;
@@ -196,7 +198,7 @@ static enum mt_err list_pids(struct scan_ctx *x, pid_t **out, size_t *n)
 	size_t cap = 0;
 	struct dirent *de;
 	DIR *d;
-	int fd = openat(x->s->pfs.root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = openat(x->host->pfs.root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	enum mt_err err = MT_OK;
 
 	*out = NULL;
@@ -298,7 +300,7 @@ static enum mt_err take_sample(struct scan_ctx *x, struct sample **out, size_t *
 		return MT_OK;
 	}
 	memset(&sp, 0, sizeof(sp));
-	sp.root_fd = x->s->pfs.root_fd;
+	sp.root_fd = x->host->pfs.root_fd;
 	sp.pids = pids;
 	sp.v = calloc(n_pids, sizeof(*sp.v));
 	if (!sp.v) {
@@ -420,7 +422,7 @@ static const struct mti_tcp_table *net_table(struct scan_ctx *x, pid_t pid, uint
 	for (i = 0; i < x->n_net; i++)
 		if (x->net_ns[i] == ns)
 			return &x->net[i];
-	if (mti_proc_open_pid(&x->s->pfs, pid, &dirfd))
+	if (mti_proc_open_pid(&x->host->pfs, pid, &dirfd))
 		return NULL;
 	for (i = 0; i < MTI_ARRAY_LEN(files); i++)
 		if (!mti_read_at(dirfd, files[i], 64u * 1024u * 1024u, &x->buf, NULL))
@@ -534,7 +536,7 @@ static enum mt_err costly_signals(struct scan_ctx *x, struct candidate *c)
 	enum mt_err err = MT_OK;
 	int dirfd;
 
-	if (mti_proc_open_pid(&x->s->pfs, c->s.pid, &dirfd))
+	if (mti_proc_open_pid(&x->host->pfs, c->s.pid, &dirfd))
 		return MT_OK;
 	if (!mti_read_at(dirfd, "environ", 1024u * 1024u, &x->buf, NULL) &&
 	    (v = mti_env_find(x->buf.data, x->buf.len, "LD_PRELOAD", &vl)) && vl) {
@@ -548,9 +550,9 @@ static enum mt_err costly_signals(struct scan_ctx *x, struct candidate *c)
 	if (!err && !mti_read_at(dirfd, "cgroup", MTI_CAP_SMALL, &x->buf, NULL) &&
 	    mti_cgroup_parse(x->buf.data, x->buf.len, &c->cgroup) == MT_OK)
 		c->have_cgroup = true;
-	if (!err && x->s->pfs.live)
+	if (!err && x->host->pfs.live)
 		err = pool_signal(x, c, dirfd);
-	if (!err && x->s->pfs.live && c->have_cgroup && c->cgroup.scope == MT_SCOPE_CONTAINER)
+	if (!err && x->host->pfs.live && c->have_cgroup && c->cgroup.scope == MT_SCOPE_CONTAINER)
 		err = container_preload_signal(c, dirfd);
 	close(dirfd);
 	return err;
@@ -638,7 +640,7 @@ static enum mt_err prefetch_args(struct scan_ctx *x, const struct sample *a, siz
 	if (!na)
 		return MT_OK;
 	memset(&pf, 0, sizeof(pf));
-	pf.root_fd = x->s->pfs.root_fd;
+	pf.root_fd = x->host->pfs.root_fd;
 	pf.a = a;
 	pf.args = calloc(na, sizeof(*pf.args));
 	if (!pf.args)
@@ -670,8 +672,8 @@ static enum mt_err examine_cheap(const struct scan_ctx *x, struct mti_buf *buf,
 	memset(c, 0, sizeof(*c));
 	c->s = *now;
 	c->hidden = hidden;
-	if (x->s->clk_tck > 0 && interval_s > 0) {
-		double tck = (double)x->s->clk_tck, used, span;
+	if (x->host->clk_tck > 0 && interval_s > 0) {
+		double tck = (double)x->host->clk_tck, used, span;
 
 		if (before && before->start == now->start) {
 			/* the ticks between the two reads, over the time between them
@@ -697,11 +699,11 @@ static enum mt_err examine_cheap(const struct scan_ctx *x, struct mti_buf *buf,
 		pre->argv = NULL;
 		pre->argc = 0;
 		pre->have = false;
-	} else if ((err = read_args(x->s->pfs.root_fd, buf, now->pid, &c->argv, &c->argc))) {
+	} else if ((err = read_args(x->host->pfs.root_fd, buf, now->pid, &c->argv, &c->argc))) {
 		return err;
 	}
 	snprintf(path, sizeof(path), "%d/exe", (int)now->pid);
-	if (mti_readlink_at(x->s->pfs.root_fd, path, &c->exe) == MT_ERR_NOMEM)
+	if (mti_readlink_at(x->host->pfs.root_fd, path, &c->exe) == MT_ERR_NOMEM)
 		return MT_ERR_NOMEM;
 	err = cheap_signals(&x->sigs, c);
 	if (!err && hidden)
@@ -882,7 +884,7 @@ static enum mt_err probe_hidden(struct scan_ctx *x, const struct sample *a, size
 
 	*hidden = NULL;
 	*n_hidden = 0;
-	if (!mti_read_at(x->s->pfs.root_fd, "sys/kernel/pid_max", 64, &x->buf, NULL)) {
+	if (!mti_read_at(x->host->pfs.root_fd, "sys/kernel/pid_max", 64, &x->buf, NULL)) {
 		size_t l = x->buf.len;
 
 		while (l && x->buf.data[l - 1] == '\n')
@@ -903,9 +905,10 @@ static enum mt_err probe_hidden(struct scan_ctx *x, const struct sample *a, size
 			struct sample first;
 
 			snprintf(path, sizeof(path), "%d/status", (int)pid);
-			if (mti_read_at(x->s->pfs.root_fd, path, MTI_CAP_SMALL, &x->buf, NULL) ||
+			if (mti_read_at(x->host->pfs.root_fd, path, MTI_CAP_SMALL, &x->buf, NULL) ||
 			    mti_parse_status(x->buf.data, x->buf.len, &st) || st.tgid != pid ||
-			    !read_sample(x->s->pfs.root_fd, &x->buf, pid, &first) || first.kthread)
+			    !read_sample(x->host->pfs.root_fd, &x->buf, pid, &first) ||
+			    first.kthread)
 				continue;
 			if (mti_grow((void **)hidden, &cap, *n_hidden + 1, sizeof(**hidden)))
 				err = MT_ERR_NOMEM;
@@ -930,7 +933,7 @@ static size_t confirm_hidden(struct scan_ctx *x, struct sample *first, size_t n,
 
 	for (i = 0; i < n; i++) {
 		if (find_sample(b, nb, first[i].pid) ||
-		    !read_sample(x->s->pfs.root_fd, &x->buf, first[i].pid, &now[keep]) ||
+		    !read_sample(x->host->pfs.root_fd, &x->buf, first[i].pid, &now[keep]) ||
 		    now[keep].start != first[i].start)
 			continue;
 		first[keep++] = first[i];
@@ -994,8 +997,8 @@ static enum mt_err load_signatures(struct scan_ctx *x, const struct mt_scan_opti
 static enum mt_err trace_candidates(struct scan_ctx *x, int min_score)
 {
 	struct mt_scan *scan = x->scan;
-	char *ids[SCAN_MAX_TRACES];
-	struct mti_engine_job *job = NULL;
+	struct mt_container_ref ids[SCAN_MAX_TRACES];
+	struct mti_runtime_job *job = NULL;
 	size_t i, k, n_ids = 0, n_trace = 0;
 	enum mt_err err;
 
@@ -1008,18 +1011,18 @@ static enum mt_err trace_candidates(struct scan_ctx *x, int min_score)
 			break;
 		n_trace++;
 		if (!c->have_cgroup || c->cgroup.scope != MT_SCOPE_CONTAINER ||
-		    !mti_engine_serves(c->cgroup.container.id, c->cgroup.container.runtime))
+		    !mti_runtime_serves(x->rt, c->cgroup.container.id, c->cgroup.container.runtime))
 			continue;
-		for (k = 0; k < n_ids && strcmp(ids[k], c->cgroup.container.id) != 0; k++)
+		for (k = 0; k < n_ids && strcmp(ids[k].id, c->cgroup.container.id) != 0; k++)
 			;
 		if (k == n_ids)
-			ids[n_ids++] = c->cgroup.container.id;
+			ids[n_ids++] = c->cgroup.container;
 	}
 	scan->containers = n_ids;
 	/* All the containers' events first, before the engine forgets them. */
-	err = mti_engine_job_start(x->s, ids, n_ids, &job);
+	err = mti_runtime_job_start(x->rt, ids, n_ids, &job);
 	if (!err)
-		err = mti_engine_job_wait(job);
+		err = mti_runtime_job_wait(job);
 	if (err)
 		return err;
 	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
@@ -1114,9 +1117,9 @@ static void host_preload(struct scan_ctx *x)
 
 	/* Running again in a private namespace blanked the file for us: what it
 	 * lists is what the first run read. */
-	if (x->s->preload.reexecuted && x->s->preload.preload_file) {
-		x->scan->host_preload = mti_strdup(x->s->preload.preload_file);
-	} else if (x->s->pfs.live &&
+	if (x->host->preload.reexecuted && x->host->preload.preload_file) {
+		x->scan->host_preload = mti_strdup(x->host->preload.preload_file);
+	} else if (x->host->pfs.live &&
 	           (etc = open("/etc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 		if (!mti_read_at(etc, "ld.so.preload", 4096, &x->buf, NULL) && x->buf.len)
 			x->scan->host_preload = mti_strdup(x->buf.data);
@@ -1251,7 +1254,10 @@ enum mt_err mt_scan_run(struct mt_session *s, const struct mt_scan_options *opts
 	x.scan->min_score = o.min_score;
 	x.scan->cpus =
 	    (unsigned)(sysconf(_SC_NPROCESSORS_ONLN) > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 1);
-	err = mti_evidence_fill(s, &x.scan->evidence);
+	x.host = mti_session_host(s);
+	err = mti_session_runtime(s, &x.rt);
+	if (!err)
+		err = mti_evidence_fill(x.host, &x.scan->evidence);
 	if (!err)
 		err = load_signatures(&x, &o, detail, detail_len);
 	if (err)
@@ -1264,7 +1270,7 @@ enum mt_err mt_scan_run(struct mt_session *s, const struct mt_scan_options *opts
 	lists[n_lists].v = a;
 	lists[n_lists++].n = na;
 	/* The probe for hidden PIDs fills the sampling interval, */
-	if (!o.no_hidden_probe && s->pfs.live &&
+	if (!o.no_hidden_probe && x.host->pfs.live &&
 	    (err = probe_hidden(&x, a, na, &hidden, &n_hidden)))
 		goto out;
 	/* So do the command lines, and, when there is an interval to hide it
@@ -1272,8 +1278,8 @@ enum mt_err mt_scan_run(struct mt_session *s, const struct mt_scan_options *opts
 	 * never needs it). */
 	if ((err = prefetch_args(&x, a, na, &pre)))
 		goto out;
-	if (!s->opts.no_engine && o.interval_s > 0)
-		mti_engine_preload();
+	if (o.interval_s > 0)
+		mti_runtime_preload(x.rt);
 	/* More listings while waiting, when they are cheap next to the interval:
 	 * a process that is restarted may be missing from any single one. */
 	while (n_lists < SCAN_LISTINGS - 1 && (t1 - t0) * 10 < (int64_t)(o.interval_s * 1000.0)) {
