@@ -30,7 +30,6 @@
 
 #include <minertrace/minertrace.h>
 
-#include "engine.h"
 #include "escape.h"
 #include "hash.h"
 #include "proc_parse.h"
@@ -200,13 +199,14 @@ static void safe_name(const char *path, char *out, size_t len)
 }
 
 /* Opens the process dir only if it is still the process the trace saw. */
-static int open_same_process(struct mt_session *s, struct collector *c, const struct mt_process *p)
+static int open_same_process(const struct mti_procfs *pfs, struct collector *c,
+                             const struct mt_process *p)
 {
 	struct mti_buf b;
 	struct mti_stat st;
 	int dirfd;
 
-	if (mti_proc_open_pid(&s->pfs, p->pid, &dirfd)) {
+	if (mti_proc_open_pid(pfs, p->pid, &dirfd)) {
 		note(c, "PID %d exited before it could be collected", (int)p->pid);
 		return -1;
 	}
@@ -222,14 +222,15 @@ static int open_same_process(struct mt_session *s, struct collector *c, const st
 	return dirfd;
 }
 
-static void collect_binary(struct mt_session *s, struct collector *c, const struct mt_process *p)
+static void collect_binary(const struct mti_procfs *pfs, struct collector *c,
+                           const struct mt_process *p)
 {
 	char name[80], rel[128];
 	int dirfd, fd;
 
-	if (!p->exe.readable || !s->pfs.live)
+	if (!p->exe.readable || !pfs->live)
 		return;
-	dirfd = open_same_process(s, c, p);
+	dirfd = open_same_process(pfs, c, p);
 	if (dirfd < 0)
 		return;
 	/* Through the exe link: the running file, even deleted, never a path
@@ -305,14 +306,15 @@ static void collect_links(struct collector *c, int dirfd, const char *rel)
 	mti_buf_free(&out);
 }
 
-static void collect_proc(struct mt_session *s, struct collector *c, const struct mt_process *p)
+static void collect_proc(const struct mti_procfs *pfs, struct collector *c,
+                         const struct mt_process *p)
 {
 	static const char *const files[] = {"status", "stat",      "cmdline", "environ",
 	                                    "maps",   "mountinfo", "cgroup"};
 	char rel[96];
 	struct mti_buf b;
 	size_t i;
-	int dirfd = open_same_process(s, c, p);
+	int dirfd = open_same_process(pfs, c, p);
 
 	if (dirfd < 0)
 		return;
@@ -360,36 +362,44 @@ static void write_reply(struct collector *c, const char *dir, const char *name,
 	write_file(c, rel, r->body, r->len);
 }
 
-static void collect_engine(struct mt_session *s, struct collector *c, const struct mt_trace *t)
+struct reply_dir {
+	struct collector *c;
+	const char *dir;
+	bool made;
+	struct mti_buf *index;
+};
+
+/* Writes one raw reply of the runtime into its directory, made on the
+ * first. */
+static void visit_reply(void *ctx, const char *name, const struct mti_reply *r)
 {
-	const struct mti_reply *ping = mti_engine_ping_reply(s);
+	struct reply_dir *d = ctx;
+
+	if (d->c->err || (!d->made && !(d->made = make_dir(d->c, d->dir))))
+		return;
+	write_reply(d->c, d->dir, name, r, d->index);
+}
+
+static void collect_engine(struct mti_runtime *rt, struct collector *c, const struct mt_trace *t)
+{
 	struct mti_buf index;
-	size_t i, k;
+	struct reply_dir d = {c, "engine", false, &index};
+	size_t i;
 
 	if (!t->engine.enabled || !t->n_containers)
 		return;
 	mti_buf_init(&index);
 	if (!make_dir(c, "engine"))
 		return;
-	write_reply(c, "engine", "ping.txt", ping, &index);
+	d.made = true;
+	mti_runtime_replies(rt, NULL, visit_reply, &d);
 	for (i = 0; i < t->n_containers && !c->err; i++) {
-		const struct mti_engine_replies *r = mti_engine_cached(s, t->containers[i].id);
-		char dir[96], shortid[16], name[96];
+		char dir[96], shortid[16];
 
-		if (!r)
-			continue;
 		snprintf(dir, sizeof(dir), "engine/%s",
-		         mt_short_id(r->id, shortid, sizeof(shortid)));
-		if (!make_dir(c, dir))
-			break;
-		write_reply(c, dir, "events.json", &r->events, &index);
-		write_reply(c, dir, "container.json", &r->inspect, &index);
-		write_reply(c, dir, "image.json", &r->image, &index);
-		write_reply(c, dir, "changes.json", &r->changes, &index);
-		for (k = 0; k < r->n_execs; k++) {
-			snprintf(name, sizeof(name), "exec-%.64s.json", r->execs[k].id);
-			write_reply(c, dir, name, &r->execs[k].r, &index);
-		}
+		         mt_short_id(t->containers[i].id, shortid, sizeof(shortid)));
+		d = (struct reply_dir){c, dir, false, &index};
+		mti_runtime_replies(rt, t->containers[i].id, visit_reply, &d);
 	}
 	if (!c->err)
 		write_file(c, "engine/requests.tsv", index.data ? index.data : "", index.len);
@@ -602,6 +612,8 @@ static void collect_preload(struct collector *c, const struct mt_preload_report 
 enum mt_err mt_collect(struct mt_session *s, const struct mt_trace *t, const char *dir,
                        size_t *files_written, char *detail, size_t detail_len)
 {
+	struct mti_runtime *rt = NULL;
+	struct mti_host *host;
 	struct collector c;
 	size_t i;
 
@@ -614,6 +626,9 @@ enum mt_err mt_collect(struct mt_session *s, const struct mt_trace *t, const cha
 		*files_written = 0;
 	if (!s || !t || !dir)
 		return MT_ERR_INVALID_ARG;
+	host = mti_session_host(s);
+	if (mti_session_runtime(s, &rt))
+		return MT_ERR_NOMEM;
 	c.dirfd = open_empty_dir(dir, &c.err, detail, detail_len);
 	if (c.dirfd < 0)
 		return c.err;
@@ -622,14 +637,14 @@ enum mt_err mt_collect(struct mt_session *s, const struct mt_trace *t, const cha
 		/* The binary first: it is what a removal destroys. */
 		for (i = 0; i < t->chain_len && !c.err; i++)
 			if (i == 0 || t->chain[i].container_index >= 0 || t->chain[i].n_nspid > 1)
-				collect_binary(s, &c, &t->chain[i]);
+				collect_binary(&host->pfs, &c, &t->chain[i]);
 		for (i = 0; i < t->chain_len && !c.err; i++)
-			collect_proc(s, &c, &t->chain[i]);
+			collect_proc(&host->pfs, &c, &t->chain[i]);
 	}
 	if (!c.err)
 		collect_preload(&c, &t->evidence.preload);
 	if (!c.err)
-		collect_engine(s, &c, t);
+		collect_engine(rt, &c, t);
 	if (!c.err)
 		collect_report(&c, t, "report.json", mt_render_json);
 	if (!c.err)

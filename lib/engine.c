@@ -1,4 +1,5 @@
-/* Asking the container engine about containers.
+/* The Docker Engine API backend (also served by Podman): asking the
+ * container engine about containers over its unix socket.
  *
  * Order of requests for a container: its recent events first (the engine
  * keeps a short history), then the API version, the container, its image,
@@ -12,7 +13,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,7 +23,8 @@
 #include "curl_api.h"
 #include "engine_decode.h"
 #include "engine_http.h"
-#include "exe.h"
+#include "procfs.h"
+#include "runtime.h"
 #include "trace_model.h"
 #include "util.h"
 
@@ -47,12 +49,42 @@ struct mti_engine {
 	char *engine_version;
 	char *engine_os;
 	unsigned requests;
-	struct mti_engine_replies **cache;
+	struct engine_replies **cache;
 	size_t n_cache;
 	size_t cap_cache;
 	struct image_list *lists; /* the containers of an image, asked once */
 	size_t n_lists, cap_lists;
+	bool live; /* the writable layer may be looked into */
+	bool have_btime;
+	uint64_t btime;
 };
+
+/* Replies kept about one container. */
+struct exec_reply {
+	char *id;
+	struct mti_reply r;
+};
+
+struct engine_replies {
+	char *id;
+	struct mti_reply events;
+	struct mti_reply inspect;
+	struct mti_reply image;
+	struct mti_reply changes;
+	struct exec_reply *execs;
+	size_t n_execs;
+};
+
+/* Our state behind the runtime's opaque handle. */
+static struct mti_engine *engine_of(struct mti_backend *b)
+{
+	return (struct mti_engine *)(void *)b;
+}
+
+static const struct mti_engine *engine_of_const(const struct mti_backend *b)
+{
+	return (const struct mti_engine *)(const void *)b;
+}
 
 struct image_list {
 	char *image_id;
@@ -67,7 +99,7 @@ static void reply_clear(struct mti_reply *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static void replies_free(struct mti_engine_replies *r)
+static void replies_free(struct engine_replies *r)
 {
 	size_t i;
 
@@ -86,7 +118,7 @@ static void replies_free(struct mti_engine_replies *r)
 	free(r);
 }
 
-void mti_engine_free(struct mti_engine *e)
+static void engine_free(struct mti_engine *e)
 {
 	size_t i;
 
@@ -112,9 +144,14 @@ void mti_engine_free(struct mti_engine *e)
 	free(e);
 }
 
-unsigned mti_engine_requests(const struct mti_engine *e)
+static void docker_close(struct mti_backend *b)
 {
-	return e ? e->requests : 0;
+	engine_free(engine_of(b));
+}
+
+static unsigned docker_requests(const struct mti_backend *b)
+{
+	return engine_of_const(b)->requests;
 }
 
 static bool is_socket(const char *path)
@@ -144,18 +181,20 @@ enum mt_err mti_engine_socket_path(const char *endpoint, char **path)
 	return *path ? MT_OK : MT_ERR_NOMEM;
 }
 
-/* The session's engine, created on first use. NULL only without memory. */
-static struct mti_engine *engine_get(struct mt_session *s)
+/* The engine at cfg->endpoint, nothing asked yet. NULL only without
+ * memory. */
+static struct mti_backend *docker_open(const struct mti_runtime_config *cfg)
 {
 	struct mti_engine *e;
 	enum mt_err err;
 
-	if (s->engine)
-		return s->engine;
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return NULL;
-	err = mti_engine_socket_path(s->opts.engine_endpoint, &e->socket_path);
+	e->live = cfg->live;
+	e->have_btime = cfg->have_btime;
+	e->btime = cfg->btime;
+	err = mti_engine_socket_path(cfg->endpoint, &e->socket_path);
 	if (err == MT_ERR_NOMEM) {
 		free(e);
 		return NULL;
@@ -164,14 +203,14 @@ static struct mti_engine *engine_get(struct mt_session *s)
 		e->dead = err;
 		e->dead_msg = mti_asprintf("endpoint \"%s\" is not a unix socket: minertrace "
 		                           "only talks to a local engine socket",
-		                           s->opts.engine_endpoint);
-		e->endpoint = mti_strdup(s->opts.engine_endpoint);
+		                           cfg->endpoint);
+		e->endpoint = mti_strdup(cfg->endpoint);
 	} else {
 		char msg[256] = "";
 
 		e->endpoint = mti_asprintf("unix://%s", e->socket_path);
-		err = mti_http_new(e->socket_path, mti_monotonic_ms() + s->opts.engine_timeout_ms,
-		                   s->opts.engine_max_reply, &e->http, msg, sizeof(msg));
+		err = mti_http_new(e->socket_path, mti_monotonic_ms() + cfg->timeout_ms,
+		                   cfg->max_reply, &e->http, msg, sizeof(msg));
 		if (err) {
 			e->dead = err;
 			e->dead_msg = mti_asprintf("cannot set up the HTTP client: %s",
@@ -179,11 +218,10 @@ static struct mti_engine *engine_get(struct mt_session *s)
 		}
 	}
 	if (!e->endpoint || (e->dead && !e->dead_msg)) {
-		mti_engine_free(e);
+		engine_free(e);
 		return NULL;
 	}
-	s->engine = e;
-	return e;
+	return (struct mti_backend *)(void *)e;
 }
 
 /* The "message" of an engine error reply, for the warning. */
@@ -353,7 +391,7 @@ static enum mt_err negotiate(struct mti_engine *e)
 	return e->dead ? MT_OK : choose_api(e);
 }
 
-static struct mti_engine_replies *cache_find(const struct mti_engine *e, const char *id)
+static struct engine_replies *cache_find(const struct mti_engine *e, const char *id)
 {
 	size_t i;
 
@@ -363,9 +401,9 @@ static struct mti_engine_replies *cache_find(const struct mti_engine *e, const c
 	return NULL;
 }
 
-static struct mti_engine_replies *cache_get(struct mti_engine *e, const char *id)
+static struct engine_replies *cache_get(struct mti_engine *e, const char *id)
 {
-	struct mti_engine_replies *r = cache_find(e, id);
+	struct engine_replies *r = cache_find(e, id);
 
 	if (r)
 		return r;
@@ -386,16 +424,6 @@ static struct mti_engine_replies *cache_get(struct mti_engine *e, const char *id
 	return r;
 }
 
-const struct mti_engine_replies *mti_engine_cached(const struct mt_session *s, const char *id)
-{
-	return cache_find(s->engine, id);
-}
-
-const struct mti_reply *mti_engine_ping_reply(const struct mt_session *s)
-{
-	return s->engine && s->engine->ping.asked ? &s->engine->ping : NULL;
-}
-
 /* Only containers the Docker API can know are asked about. */
 static bool engine_serves_ref(const char *id, enum mt_runtime runtime)
 {
@@ -404,19 +432,13 @@ static bool engine_serves_ref(const char *id, enum mt_runtime runtime)
 	        runtime == MT_RUNTIME_UNKNOWN);
 }
 
-static bool engine_serves(const struct mt_container *c)
-{
-	return engine_serves_ref(c->id, c->runtime);
-}
-
 /* True when the engine that answered is Podman (its Server header). */
 static bool is_podman(const struct mti_engine *e)
 {
 	return e->engine_version && mti_str_starts(e->engine_version, "Libpod");
 }
 
-static enum mt_err fetch_events(struct mt_session *s, struct mti_engine *e,
-                                struct mti_engine_replies *r)
+static enum mt_err fetch_events(struct mti_engine *e, struct engine_replies *r)
 {
 	char filter[128], *escaped, *path;
 	struct timespec now;
@@ -427,7 +449,7 @@ static enum mt_err fetch_events(struct mt_session *s, struct mti_engine *e,
 	/* Until this very moment, to the nanosecond: an exec started in the
 	 * current second is an event we need. */
 	clock_gettime(CLOCK_REALTIME, &now);
-	since = s->have_btime ? (long long)s->btime : (long long)now.tv_sec - 86400;
+	since = e->have_btime ? (long long)e->btime : (long long)now.tv_sec - 86400;
 	snprintf(filter, sizeof(filter), "{\"container\":[\"%s\"]}", r->id);
 	if (!e->http)
 		return request(e, "/events", &r->events);
@@ -460,15 +482,14 @@ static enum mt_err fetch_events(struct mt_session *s, struct mti_engine *e,
 }
 
 /* Asks for everything about container r->id that was not asked yet. */
-static enum mt_err fetch_all(struct mt_session *s, struct mti_engine *e,
-                             struct mti_engine_replies *r)
+static enum mt_err fetch_all(struct mti_engine *e, struct engine_replies *r)
 {
 	struct mt_engine_container probe;
 	char **exec_ids = NULL, *path;
 	size_t n_ids = 0, i;
 	enum mt_err err;
 
-	if (!r->events.asked && (err = fetch_events(s, e, r)))
+	if (!r->events.asked && (err = fetch_events(e, r)))
 		return err;
 	if ((err = negotiate(e)))
 		return err;
@@ -521,117 +542,39 @@ static enum mt_err fetch_all(struct mt_session *s, struct mti_engine *e,
 	return err;
 }
 
-struct mti_engine_job {
-	struct mt_session *s;
-	char **ids;
-	size_t n_ids;
-	enum mt_err err;
-	bool threaded;
-	pthread_t thread;
-	bool sync_ready;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool loaded; /* libcurl is loaded, or the job is over */
-};
-
-static void job_set_loaded(struct mti_engine_job *job)
+/* Asks about every container: all their events first (the engine keeps a
+ * short history), then the rest, container by container. */
+static enum mt_err docker_prefetch(struct mti_backend *b, char *const *ids, size_t n)
 {
-	if (!job->sync_ready) {
-		job->loaded = true;
-		return;
-	}
-	pthread_mutex_lock(&job->lock);
-	job->loaded = true;
-	pthread_cond_broadcast(&job->cond);
-	pthread_mutex_unlock(&job->lock);
-}
-
-/* Asks about every container of the job: all their events first (the
- * engine keeps a short history), then the rest, container by container. */
-static void *run_job(void *arg)
-{
-	struct mti_engine_job *job = arg;
-	struct mti_engine *e = engine_get(job->s);
-	struct mti_engine_replies *r;
+	struct mti_engine *e = engine_of(b);
+	struct engine_replies *r;
+	enum mt_err err = MT_OK;
 	size_t i;
 
-	job_set_loaded(job);
-	if (!e) {
-		job->err = MT_ERR_NOMEM;
-		return NULL;
-	}
-	for (i = 0; !job->err && i < job->n_ids; i++) {
-		r = cache_get(e, job->ids[i]);
+	for (i = 0; !err && i < n; i++) {
+		r = cache_get(e, ids[i]);
 		if (!r)
-			job->err = MT_ERR_NOMEM;
+			err = MT_ERR_NOMEM;
 		else if (!r->events.asked)
-			job->err = fetch_events(job->s, e, r);
+			err = fetch_events(e, r);
 	}
-	for (i = 0; !job->err && i < job->n_ids; i++) {
-		r = cache_get(e, job->ids[i]);
-		job->err = r ? fetch_all(job->s, e, r) : MT_ERR_NOMEM;
+	for (i = 0; !err && i < n; i++) {
+		r = cache_get(e, ids[i]);
+		err = r ? fetch_all(e, r) : MT_ERR_NOMEM;
 	}
-	return NULL;
-}
-
-enum mt_err mti_engine_job_start(struct mt_session *s, char *const *ids, size_t n,
-                                 struct mti_engine_job **out)
-{
-	struct mti_engine_job *job;
-
-	*out = NULL;
-	if (s->opts.no_engine || !n)
-		return MT_OK;
-	job = calloc(1, sizeof(*job));
-	if (!job)
-		return MT_ERR_NOMEM;
-	job->s = s;
-	if (mti_strv_dup(ids, n, &job->ids)) {
-		free(job);
-		return MT_ERR_NOMEM;
-	}
-	job->n_ids = n;
-	job->sync_ready = mti_sync_init(&job->lock, &job->cond);
-	job->threaded = job->sync_ready && pthread_create(&job->thread, NULL, run_job, job) == 0;
-	if (!job->threaded)
-		run_job(job);
-	*out = job;
-	return MT_OK;
-}
-
-void mti_engine_job_wait_loaded(struct mti_engine_job *job)
-{
-	if (!job || !job->threaded)
-		return;
-	pthread_mutex_lock(&job->lock);
-	while (!job->loaded)
-		pthread_cond_wait(&job->cond, &job->lock);
-	pthread_mutex_unlock(&job->lock);
-}
-
-enum mt_err mti_engine_job_wait(struct mti_engine_job *job)
-{
-	enum mt_err err;
-
-	if (!job)
-		return MT_OK;
-	if (job->threaded)
-		pthread_join(job->thread, NULL);
-	err = job->err;
-	if (job->sync_ready)
-		mti_sync_destroy(&job->lock, &job->cond);
-	mti_strv_free(job->ids, job->n_ids);
-	free(job);
 	return err;
 }
 
-void mti_engine_preload(void)
+static void docker_preload(void)
 {
 	(void)mti_curl_api(NULL, 0);
 }
 
-bool mti_engine_serves(const char *id, enum mt_runtime runtime)
+/* Any endpoint is the engine's: --engine names only a Docker or Podman
+ * socket today. */
+static bool docker_serves(const char *endpoint, const char *id, enum mt_runtime runtime)
 {
+	(void)endpoint;
 	return engine_serves_ref(id, runtime);
 }
 
@@ -643,13 +586,13 @@ static void warn_reply(struct mt_trace *t, const struct mti_reply *r, const char
 
 /* Marks which added scratch files are executables, looking into the
  * writable layer without leaving it. */
-static void check_executables(struct mt_session *s, struct mt_engine_container *ec)
+static void check_executables(const struct mti_engine *e, struct mt_engine_container *ec)
 {
 	struct stat st;
 	size_t i;
 	int dfd;
 
-	if (!s->pfs.live || !ec->upper_dir || !ec->n_changes)
+	if (!e->live || !ec->upper_dir || !ec->n_changes)
 		return;
 	dfd = open(ec->upper_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
@@ -668,8 +611,8 @@ static void check_executables(struct mt_session *s, struct mt_engine_container *
 
 /* Decodes the cached replies into a new engine container for this trace;
  * exec session PIDs are dropped when the API spoken cannot tell them. */
-static enum mt_err decode_all(struct mt_session *s, struct mt_trace *t,
-                              const struct mti_engine_replies *r, const char *target_exe_path,
+static enum mt_err decode_all(const struct mti_engine *e, struct mt_trace *t,
+                              const struct engine_replies *r, const char *target_exe_path,
                               bool untrusted_pids, struct mt_engine_container **out)
 {
 	struct mt_engine_container *ec = calloc(1, sizeof(*ec));
@@ -733,7 +676,7 @@ static enum mt_err decode_all(struct mt_session *s, struct mt_trace *t,
 		err = mti_decode_changes(r->changes.body, r->changes.len, target_exe_path, t, ec);
 		if (err && err != MT_ERR_NOMEM)
 			err = MT_OK;
-		check_executables(s, ec);
+		check_executables(e, ec);
 	} else if (!err && r->changes.asked) {
 		warn_reply(t, &r->changes, "engine changes");
 	}
@@ -783,29 +726,18 @@ static void podman_facts(struct mt_trace *t, struct mt_container *c)
 		         mt_short_id(c->id, shortid, sizeof(shortid)));
 }
 
-enum mt_err mti_engine_describe(struct mt_session *s, struct mt_trace *t, struct mt_container *c,
-                                const char *target_exe_path)
+static enum mt_err docker_describe(struct mti_backend *b, struct mt_trace *t,
+                                   struct mt_container *c, const char *target_exe_path)
 {
-	struct mti_engine *e;
-	struct mti_engine_replies *r;
+	struct mti_engine *e = engine_of(b);
+	struct engine_replies *r;
 	enum mt_err err;
 	char shortid[16];
 
-	if (s->opts.no_engine)
-		return MT_OK;
-	if (!engine_serves(c)) {
-		mti_warn(t, MT_ERR_UNSUPPORTED, 0, "engine",
-		         "%s container %s is not served by the Docker Engine API: not asked",
-		         mt_runtime_name(c->runtime), mt_short_id(c->id, shortid, sizeof(shortid)));
-		return MT_OK;
-	}
-	e = engine_get(s);
-	if (!e)
-		return MT_ERR_NOMEM;
 	r = cache_get(e, c->id);
 	if (!r)
 		return MT_ERR_NOMEM;
-	err = fetch_all(s, e, r);
+	err = fetch_all(e, r);
 	if (!err)
 		err = fill_status(e, t);
 	if (!err && e->api_note)
@@ -824,7 +756,7 @@ enum mt_err mti_engine_describe(struct mt_session *s, struct mt_trace *t, struct
 			         r->inspect.msg ? r->inspect.msg : mt_strerror(r->inspect.err));
 		return MT_OK;
 	}
-	err = decode_all(s, t, r, target_exe_path, e->exec_pids_untrusted, &c->engine);
+	err = decode_all(e, t, r, target_exe_path, e->exec_pids_untrusted, &c->engine);
 	if (!err && c->engine && c->runtime == MT_RUNTIME_UNKNOWN)
 		c->runtime = is_podman(e) ? MT_RUNTIME_PODMAN : MT_RUNTIME_DOCKER;
 	if (!err && c->engine && is_podman(e))
@@ -873,20 +805,17 @@ static struct mti_reply *image_list_slot(struct mti_engine *e, const char *image
 	return &l->list;
 }
 
-enum mt_err mti_engine_same_image(struct mt_session *s, struct mt_trace *t, const char *own_id,
-                                  const char *image_id, struct mt_spread_image *si)
+static enum mt_err docker_same_image(struct mti_backend *b, struct mt_trace *t, const char *own_id,
+                                     const char *image_id, struct mt_spread_image *si)
 {
-	struct mti_engine *e;
+	struct mti_engine *e = engine_of(b);
 	struct mti_reply *r;
 	char filter[128], *escaped;
 	enum mt_err err;
 
-	if (s->opts.no_engine || !image_id || !mti_str_starts(image_id, "sha256:") ||
-	    strlen(image_id) != 71 || !mti_is_hex(image_id + 7, 64))
+	if (!image_id || !mti_str_starts(image_id, "sha256:") || strlen(image_id) != 71 ||
+	    !mti_is_hex(image_id + 7, 64))
 		return MT_OK;
-	e = engine_get(s);
-	if (!e)
-		return MT_ERR_NOMEM;
 	if (!e->http)
 		return MT_OK;
 	r = image_list_slot(e, image_id);
@@ -913,21 +842,16 @@ enum mt_err mti_engine_same_image(struct mt_session *s, struct mt_trace *t, cons
 	return err;
 }
 
-enum mt_err mti_engine_upper_dir(struct mt_session *s, const char *id, char **upper)
+static enum mt_err docker_upper_dir(struct mti_backend *b, const char *id, char **upper)
 {
+	struct mti_engine *e = engine_of(b);
 	struct mt_engine_container ec;
-	struct mti_engine_replies *r;
-	struct mti_engine *e;
+	struct engine_replies *r;
 	char **exec_ids = NULL;
 	size_t n_ids = 0;
 	enum mt_err err;
 
 	*upper = NULL;
-	if (s->opts.no_engine)
-		return MT_OK;
-	e = engine_get(s);
-	if (!e)
-		return MT_ERR_NOMEM;
 	r = cache_get(e, id);
 	if (!r)
 		return MT_ERR_NOMEM;
@@ -944,3 +868,47 @@ enum mt_err mti_engine_upper_dir(struct mt_session *s, const char *id, char **up
 	mti_engine_container_clear(&ec);
 	return err == MT_ERR_NOMEM ? err : MT_OK;
 }
+
+/* The raw replies for --collect: the ping (id NULL), or a container's in
+ * the order they were asked. */
+static bool docker_replies(const struct mti_backend *b, const char *id, mti_reply_visit visit,
+                           void *ctx)
+{
+	const struct mti_engine *e = engine_of_const(b);
+	const struct engine_replies *r;
+	char name[96];
+	size_t k;
+
+	if (!id) {
+		if (!e->ping.asked)
+			return false;
+		visit(ctx, "ping.txt", &e->ping);
+		return true;
+	}
+	r = cache_find(e, id);
+	if (!r)
+		return false;
+	visit(ctx, "events.json", &r->events);
+	visit(ctx, "container.json", &r->inspect);
+	visit(ctx, "image.json", &r->image);
+	visit(ctx, "changes.json", &r->changes);
+	for (k = 0; k < r->n_execs; k++) {
+		snprintf(name, sizeof(name), "exec-%.64s.json", r->execs[k].id);
+		visit(ctx, name, &r->execs[k].r);
+	}
+	return true;
+}
+
+const struct mti_runtime_ops mti_runtime_docker = {
+    .api = "Docker Engine API",
+    .serves = docker_serves,
+    .preload = docker_preload,
+    .open = docker_open,
+    .close = docker_close,
+    .prefetch = docker_prefetch,
+    .describe = docker_describe,
+    .same_image = docker_same_image,
+    .upper_dir = docker_upper_dir,
+    .replies = docker_replies,
+    .requests = docker_requests,
+};

@@ -8,12 +8,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -24,73 +21,6 @@
 
 #define DELETED_SUFFIX " (deleted)"
 #define MEMFD_PREFIX "/memfd:"
-
-int mti_open_in_root_walk(int root_fd, const char *path, int flags)
-{
-	char comp[NAME_MAX + 1];
-	int dir = fcntl(root_fd, F_DUPFD_CLOEXEC, 0), next;
-
-	while (dir >= 0) {
-		size_t len;
-
-		while (*path == '/')
-			path++;
-		if (!*path) {
-			next = openat(dir, ".", flags | O_CLOEXEC);
-			close(dir);
-			return next;
-		}
-		len = strcspn(path, "/");
-		if (len > NAME_MAX) {
-			close(dir);
-			errno = ENAMETOOLONG;
-			return -1;
-		}
-		memcpy(comp, path, len);
-		comp[len] = '\0';
-		path += len;
-		while (*path == '/')
-			path++;
-		if (strcmp(comp, ".") == 0)
-			continue;
-		if (strcmp(comp, "..") == 0) {
-			close(dir);
-			errno = EXDEV;
-			return -1;
-		}
-		if (*path)
-			next = openat(dir, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		else
-			next = openat(dir, comp, flags | O_NOFOLLOW | O_CLOEXEC);
-		close(dir);
-		if (!*path || next < 0)
-			return next;
-		dir = next;
-	}
-	return -1;
-}
-
-int mti_open_in_root(int root_fd, const char *path, int flags)
-{
-	static volatile int no_openat2;
-	struct open_how how;
-	long fd;
-
-	if (no_openat2)
-		return mti_open_in_root_walk(root_fd, path, flags);
-	memset(&how, 0, sizeof(how));
-	how.flags = (unsigned long long)(flags | O_CLOEXEC);
-	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-	do {
-		fd = syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
-	} while (fd < 0 && (errno == EINTR || errno == EAGAIN));
-	if (fd < 0 && errno == ENOSYS) {
-		/* kernels before 5.6, seccomp filters, valgrind */
-		no_openat2 = 1;
-		return mti_open_in_root_walk(root_fd, path, flags);
-	}
-	return (int)fd;
-}
 
 /* True when path, resolved inside the process's root, is the very file the
  * process runs: then " (deleted)" was part of its real name. */
@@ -114,7 +44,7 @@ static bool literal_name_exists(int dirfd, const char *full_link, const struct s
 	return same;
 }
 
-enum mt_err mti_exe_read(struct mt_session *s, struct mt_trace *t, int dirfd, pid_t pid,
+enum mt_err mti_exe_read(const struct mti_procfs *pfs, struct mt_trace *t, int dirfd, pid_t pid,
                          const char *comm, bool hash, int *hash_fd, struct mt_exe *exe)
 {
 	char *link = NULL;
@@ -159,12 +89,12 @@ enum mt_err mti_exe_read(struct mt_session *s, struct mt_trace *t, int dirfd, pi
 		exe->runtime_memfd = mti_is_runtime_memfd(exe->memfd_name, comm);
 	}
 	exe->host_path =
-	    mti_asprintf("%s/%d/root%s", s->pfs.root, (int)pid, exe->memfd ? "" : exe->path);
+	    mti_asprintf("%s/%d/root%s", pfs->root, (int)pid, exe->memfd ? "" : exe->path);
 	if (!exe->host_path) {
 		free(link);
 		return MT_ERR_NOMEM;
 	}
-	if (!s->pfs.live) {
+	if (!pfs->live) {
 		/* A captured tree has the link text only: following it would read
 		 * the analyst's own files. */
 		free(link);
@@ -193,7 +123,7 @@ enum mt_err mti_exe_read(struct mt_session *s, struct mt_trace *t, int dirfd, pi
 		exe->path = link;
 		link = NULL;
 		free(exe->host_path);
-		exe->host_path = mti_asprintf("%s/%d/root%s", s->pfs.root, (int)pid, exe->path);
+		exe->host_path = mti_asprintf("%s/%d/root%s", pfs->root, (int)pid, exe->path);
 		if (!exe->host_path)
 			return MT_ERR_NOMEM;
 		mti_warn(t, MT_OK, pid, "exe",

@@ -178,13 +178,13 @@ static bool tasks_libcgroup(const struct mt_cgroup_info *cg, pid_t **tids, size_
 }
 
 /* The cgroup2 mount point from our own mount table, or NULL. */
-static char *cgroup2_mount_point(const struct mt_session *s)
+static char *cgroup2_mount_point(const struct mti_host *h)
 {
 	struct mti_buf b;
 	struct mti_mounts m = {NULL, 0};
 	char *mp = NULL;
 	size_t i;
-	int self = openat(s->pfs.root_fd, "self", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int self = openat(h->pfs.root_fd, "self", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (self < 0)
 		return NULL;
@@ -205,7 +205,7 @@ static char *cgroup2_mount_point(const struct mt_session *s)
 }
 
 /* Reads cgroup.procs of the v2 cgroup directly (pure v2 hosts). */
-static bool tasks_v2(const struct mt_session *s, const struct mt_cgroup_info *cg, pid_t **tids,
+static bool tasks_v2(const struct mti_host *h, const struct mt_cgroup_info *cg, pid_t **tids,
                      size_t *n, size_t *cap, bool *truncated)
 {
 	const char *path = mti_cgroup_path_for(cg, NULL);
@@ -217,7 +217,7 @@ static bool tasks_v2(const struct mt_session *s, const struct mt_cgroup_info *cg
 
 	if (!path || mti_str_starts(path, "/.."))
 		return false;
-	mp = cgroup2_mount_point(s);
+	mp = cgroup2_mount_point(h);
 	if (!mp)
 		return false;
 	dir = mti_asprintf("%s%s", mp, path);
@@ -254,7 +254,7 @@ static bool tasks_v2(const struct mt_session *s, const struct mt_cgroup_info *cg
 }
 
 /* Reads one thread-group leader into m; false for threads and the gone. */
-static enum mt_err read_member(struct mt_session *s, pid_t tid, struct mt_member *m,
+static enum mt_err read_member(struct mti_host *h, pid_t tid, struct mt_member *m,
                                struct mti_buf *b)
 {
 	struct mti_status status;
@@ -264,7 +264,7 @@ static enum mt_err read_member(struct mt_session *s, pid_t tid, struct mt_member
 	enum mt_err err;
 
 	memset(m, 0, sizeof(*m));
-	if (mti_proc_open_pid(&s->pfs, tid, &dfd))
+	if (mti_proc_open_pid(&h->pfs, tid, &dfd))
 		return MT_ERR_NOT_FOUND;
 	err = mti_read_at(dfd, "status", MTI_CAP_SMALL, b, NULL);
 	if (err || mti_parse_status(b->data, b->len, &status) || status.tgid != tid) {
@@ -279,9 +279,9 @@ static enum mt_err read_member(struct mt_session *s, pid_t tid, struct mt_member
 	m->pid = tid;
 	m->ppid = st.ppid;
 	m->state = st.state;
-	if (s->clk_tck > 0)
+	if (h->clk_tck > 0)
 		m->cpu_ms =
-		    (uint64_t)((st.utime + st.stime) * 1000ull / (unsigned long long)s->clk_tck);
+		    (uint64_t)((st.utime + st.stime) * 1000ull / (unsigned long long)h->clk_tck);
 	m->comm = mti_strndup(st.comm, st.comm_len);
 	if (!m->comm) {
 		close(dfd);
@@ -310,7 +310,7 @@ static int cmp_pid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-enum mt_err mti_members_read(struct mt_session *s, struct mt_trace *t, const struct mt_process *ref,
+enum mt_err mti_members_read(struct mti_host *h, struct mt_trace *t, const struct mt_process *ref,
                              struct mt_container *c)
 {
 	pid_t *tids = NULL;
@@ -319,7 +319,7 @@ enum mt_err mti_members_read(struct mt_session *s, struct mt_trace *t, const str
 	struct mti_buf b;
 	enum mt_err err = MT_OK;
 
-	if (!s->pfs.live) {
+	if (!h->pfs.live) {
 		mti_warn(t, MT_ERR_UNSUPPORTED, 0, "cgroup",
 		         "a captured /proc tree: the container's other processes and its "
 		         "accounting are not available");
@@ -331,7 +331,7 @@ enum mt_err mti_members_read(struct mt_session *s, struct mt_trace *t, const str
 		         "processes and accounting are not listed");
 		return MT_OK;
 	}
-	err = mti_session_cgroup_init(s);
+	err = mti_host_cgroup_init(h);
 	if (err) {
 		mti_warn(t, err, 0, "cgroup", "libcgroup could not be initialised: %s",
 		         mt_strerror(err));
@@ -340,7 +340,7 @@ enum mt_err mti_members_read(struct mt_session *s, struct mt_trace *t, const str
 	read_accounting(&ref->cgroup, &c->acct);
 	listed = tasks_libcgroup(&ref->cgroup, &tids, &n, &cap, &truncated);
 	if (!listed)
-		listed = tasks_v2(s, &ref->cgroup, &tids, &n, &cap, &truncated);
+		listed = tasks_v2(h, &ref->cgroup, &tids, &n, &cap, &truncated);
 	if (!listed) {
 		mti_warn(t, MT_ERR_NOT_FOUND, ref->pid, "cgroup",
 		         "the tasks of cgroup %s could not be listed", ref->cgroup.path);
@@ -358,7 +358,7 @@ enum mt_err mti_members_read(struct mt_session *s, struct mt_trace *t, const str
 			truncated = true;
 			break;
 		}
-		err = read_member(s, tids[i], &m, &b);
+		err = read_member(h, tids[i], &m, &b);
 		if (err == MT_ERR_NOMEM)
 			break;
 		if (err) {

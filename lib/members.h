@@ -5,14 +5,14 @@
 
 #include <minertrace/minertrace.h>
 
-#include "session.h"
+#include "host.h"
 
 #define MTI_MEMBERS_MAX 4096
 
 /* Fills c->members and c->acct from the cgroup that process ref belongs to.
  * Live /proc only. Problems become warnings in t; returns MT_OK or
  * MT_ERR_NOMEM. */
-enum mt_err mti_members_read(struct mt_session *s, struct mt_trace *t, const struct mt_process *ref,
+enum mt_err mti_members_read(struct mti_host *h, struct mt_trace *t, const struct mt_process *ref,
                              struct mt_container *c);
 
 /* Parses a cgroup value: a decimal number, or "max" (sets *unlimited). */

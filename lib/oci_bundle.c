@@ -120,7 +120,7 @@ static bool ends_with_task(const char *path, const char *ns, const char *id)
 /* Opens the bundle directory of container id: through the shim's cwd
  * (the shim's own task, or a sibling for a pod container), else the
  * default task directory. *path gets its host path. -1 when none. */
-static int open_bundle_dir(struct mt_session *s, const struct mt_runtime_task *task,
+static int open_bundle_dir(const struct mti_procfs *pfs, const struct mt_runtime_task *task,
                            const char *id, char **path)
 {
 	char name[32], *cwd = NULL;
@@ -128,7 +128,7 @@ static int open_bundle_dir(struct mt_session *s, const struct mt_runtime_task *t
 
 	*path = NULL;
 	snprintf(name, sizeof(name), "%d", (int)task->shim_pid);
-	pid_fd = openat(s->pfs.root_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	pid_fd = openat(pfs->root_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	/* the cwd link is the kernel's: the shim's bundle, named /<ns>/<shim id> */
 	if (pid_fd >= 0 && task->shim_id && mti_readlink_at(pid_fd, "cwd", &cwd) == MT_OK &&
 	    cwd[0] == '/' && ends_with_task(cwd, task->namespace, task->shim_id))
@@ -174,7 +174,8 @@ static int open_bundle_dir(struct mt_session *s, const struct mt_runtime_task *t
 }
 
 /* Reads one container's bundle into c->task->bundle. */
-static enum mt_err read_one(struct mt_session *s, struct mt_trace *t, struct mt_container *c)
+static enum mt_err read_one(const struct mti_procfs *pfs, struct mt_trace *t,
+                            struct mt_container *c)
 {
 	struct mt_oci_bundle *b;
 	struct mti_buf buf;
@@ -182,7 +183,7 @@ static enum mt_err read_one(struct mt_session *s, struct mt_trace *t, struct mt_
 	enum mt_err err;
 	int fd;
 
-	fd = open_bundle_dir(s, c->task, c->id, &path);
+	fd = open_bundle_dir(pfs, c->task, c->id, &path);
 	if (fd < 0) {
 		free(path);
 		mti_warn(t, MT_ERR_NOT_FOUND, c->task->shim_pid, "bundle",
@@ -225,17 +226,17 @@ out:
 	return err;
 }
 
-enum mt_err mti_oci_bundle_read_all(struct mt_session *s, struct mt_trace *t)
+enum mt_err mti_oci_bundle_read_all(const struct mti_procfs *pfs, struct mt_trace *t)
 {
 	enum mt_err err = MT_OK;
 	size_t i;
 
-	if (!s->pfs.live)
+	if (!pfs->live)
 		return MT_OK;
 	/* Docker's tasks (namespace moby) are described by its engine */
 	for (i = 0; !err && i < t->n_containers; i++)
 		if (t->containers[i].task && !t->containers[i].task->bundle &&
 		    strcmp(t->containers[i].task->namespace, "moby") != 0)
-			err = read_one(s, t, &t->containers[i]);
+			err = read_one(pfs, t, &t->containers[i]);
 	return err;
 }

@@ -10,7 +10,7 @@
 
 #include <minertrace/minertrace.h>
 
-#include "session.h"
+#include "procfs.h"
 
 /* At most this much config.json is read, this many args kept. */
 #define MTI_BUNDLE_CAP (1024u * 1024u)
@@ -26,6 +26,6 @@ enum mt_err mti_oci_bundle_parse(const char *json, size_t len, struct mt_oci_bun
  * sibling (the shim serves the pod's sandbox), else
  * /run/containerd/io.containerd.runtime.v2.task/<namespace>/<id>. Live
  * /proc only. Problems become warnings in t; MT_ERR_NOMEM or MT_OK. */
-enum mt_err mti_oci_bundle_read_all(struct mt_session *s, struct mt_trace *t);
+enum mt_err mti_oci_bundle_read_all(const struct mti_procfs *pfs, struct mt_trace *t);
 
 #endif

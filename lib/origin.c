@@ -136,7 +136,7 @@ static enum mt_err decide_overlay(struct mt_origin *o, const struct mt_exe *exe,
 	return o->detail ? MT_OK : MT_ERR_NOMEM;
 }
 
-static enum mt_err analyse_overlay(struct mt_session *s, struct mt_trace *t,
+static enum mt_err analyse_overlay(const struct mti_procfs *pfs, struct mt_trace *t,
                                    const struct mt_process *p, const struct mti_mount *root,
                                    const char *engine_upperdir, struct mt_origin *o)
 {
@@ -147,7 +147,7 @@ static enum mt_err analyse_overlay(struct mt_session *s, struct mt_trace *t,
 	bool lower_inode_match = false;
 	enum mt_err err;
 
-	(void)s;
+	(void)pfs;
 	err = mti_mount_option(root, "upperdir", &o->upperdir);
 	if (err == MT_ERR_NOMEM)
 		return err;
@@ -198,7 +198,7 @@ out:
 	return err;
 }
 
-enum mt_err mti_origin_analyse(struct mt_session *s, struct mt_trace *t, int dirfd,
+enum mt_err mti_origin_analyse(const struct mti_procfs *pfs, struct mt_trace *t, int dirfd,
                                const struct mt_process *p, bool in_container,
                                const char *engine_upperdir, struct mt_origin *o)
 {
@@ -222,7 +222,7 @@ enum mt_err mti_origin_analyse(struct mt_session *s, struct mt_trace *t, int dir
 		                         exe->memfd_name ? exe->memfd_name : "");
 		goto out;
 	}
-	if (!s->pfs.live) {
+	if (!pfs->live) {
 		o->detail = mti_asprintf("a captured /proc tree: the file systems cannot be "
 		                         "examined");
 		goto out;
@@ -278,7 +278,7 @@ enum mt_err mti_origin_analyse(struct mt_session *s, struct mt_trace *t, int dir
 		                         root->fstype);
 		goto out;
 	}
-	err = analyse_overlay(s, t, p, root, engine_upperdir, o);
+	err = analyse_overlay(pfs, t, p, root, engine_upperdir, o);
 out:
 	if (!err && !o->detail)
 		err = MT_ERR_NOMEM;

@@ -16,14 +16,6 @@
 #include "trace_model.h"
 #include "util.h"
 
-int64_t mti_start_time_ms(const struct mt_session *s, unsigned long long start_ticks)
-{
-	if (!s->have_btime || s->clk_tck <= 0)
-		return -1;
-	return (int64_t)s->btime * 1000 +
-	       (int64_t)(start_ticks * 1000ull / (unsigned long long)s->clk_tck);
-}
-
 enum mt_err mti_process_restat(int dirfd, struct mti_stat *st, struct mti_buf *scratch)
 {
 	enum mt_err err = mti_read_at(dirfd, "stat", MTI_CAP_SMALL, scratch, NULL);
@@ -35,25 +27,12 @@ enum mt_err mti_process_restat(int dirfd, struct mti_stat *st, struct mti_buf *s
 	return mti_parse_stat(scratch->data, scratch->len, st) ? MT_ERR_VANISHED : MT_OK;
 }
 
-/* Reads one namespace inode from ns/<name>; 0 when unknown. */
-static uint64_t read_ns(int dirfd, const char *name)
-{
-	char path[32], *link = NULL;
-	uint64_t ino = 0;
-
-	snprintf(path, sizeof(path), "ns/%s", name);
-	if (mti_readlink_at(dirfd, path, &link) == MT_OK)
-		mti_parse_ns_link(link, &ino);
-	free(link);
-	return ino;
-}
-
 /* Notes a read problem; returns true when the process is gone. In a
  * captured tree a missing file is only missing: the capture left it out. */
-static bool note_failure(const struct mt_session *s, struct mt_trace *t, struct mt_process *p,
+static bool note_failure(const struct mti_host *h, struct mt_trace *t, struct mt_process *p,
                          enum mt_err err, const char *what)
 {
-	if (err == MT_ERR_VANISHED && !s->pfs.live) {
+	if (err == MT_ERR_VANISHED && !h->pfs.live) {
 		mti_warn(t, MT_ERR_NOT_FOUND, p->pid, what, "%s is missing from the captured tree",
 		         what);
 		return false;
@@ -66,7 +45,7 @@ static bool note_failure(const struct mt_session *s, struct mt_trace *t, struct 
 	return false;
 }
 
-static enum mt_err read_stat_into(struct mt_session *s, struct mt_trace *t, int dirfd, pid_t pid,
+static enum mt_err read_stat_into(struct mti_host *h, struct mt_trace *t, int dirfd, pid_t pid,
                                   struct mt_process *p, struct mti_buf *b)
 {
 	struct mti_stat st;
@@ -94,18 +73,18 @@ static enum mt_err read_stat_into(struct mt_session *s, struct mt_trace *t, int 
 	p->state = st.state;
 	p->ppid = st.ppid;
 	p->start_ticks = st.starttime;
-	p->start_time_ms = mti_start_time_ms(s, st.starttime);
+	p->start_time_ms = mti_start_time_ms(h, st.starttime);
 	p->kernel_thread = (st.flags & MTI_PF_KTHREAD) != 0;
 	p->threads = st.num_threads > 0 ? (unsigned)st.num_threads : 0;
-	if (s->clk_tck > 0)
+	if (h->clk_tck > 0)
 		p->cpu_ms =
-		    (uint64_t)((st.utime + st.stime) * 1000ull / (unsigned long long)s->clk_tck);
-	if (s->page_size > 0)
-		p->rss_kb = st.rss_pages * (unsigned long long)s->page_size / 1024u;
+		    (uint64_t)((st.utime + st.stime) * 1000ull / (unsigned long long)h->clk_tck);
+	if (h->page_size > 0)
+		p->rss_kb = st.rss_pages * (unsigned long long)h->page_size / 1024u;
 	return MT_OK;
 }
 
-enum mt_err mti_process_read(struct mt_session *s, struct mt_trace *t, pid_t pid,
+enum mt_err mti_process_read(struct mti_host *h, struct mt_trace *t, pid_t pid,
                              const struct mti_process_want *want, struct mt_process *p,
                              int *dirfd_out, int *exe_fd)
 {
@@ -123,10 +102,10 @@ enum mt_err mti_process_read(struct mt_session *s, struct mt_trace *t, pid_t pid
 	if (exe_fd)
 		*exe_fd = -1;
 	mti_buf_init(&b);
-	err = mti_proc_open_pid(&s->pfs, pid, &dirfd);
+	err = mti_proc_open_pid(&h->pfs, pid, &dirfd);
 	if (err)
 		goto out;
-	err = read_stat_into(s, t, dirfd, pid, p, &b);
+	err = read_stat_into(h, t, dirfd, pid, p, &b);
 	if (err)
 		goto out;
 
@@ -134,14 +113,14 @@ enum mt_err mti_process_read(struct mt_session *s, struct mt_trace *t, pid_t pid
 	if (err == MT_ERR_NOMEM)
 		goto out;
 	if (err) {
-		if (note_failure(s, t, p, err, "status"))
+		if (note_failure(h, t, p, err, "status"))
 			goto done;
 	} else {
 		mti_parse_status(b.data, b.len, &status);
 		if (status.have_uid) {
 			p->have_ids = true;
 			memcpy(p->uid, status.uid, sizeof(p->uid));
-			user = mti_session_user(s, p->uid[0]);
+			user = mti_host_user(h, p->uid[0]);
 			if (user && !(p->user = mti_strdup(user))) {
 				err = MT_ERR_NOMEM;
 				goto out;
@@ -165,7 +144,7 @@ enum mt_err mti_process_read(struct mt_session *s, struct mt_trace *t, pid_t pid
 		if (err == MT_ERR_NOMEM)
 			goto out;
 		if (err) {
-			if (note_failure(s, t, p, err, "cmdline"))
+			if (note_failure(h, t, p, err, "cmdline"))
 				goto done;
 		} else {
 			err = mti_split_nul(b.data, b.len, MTI_ARGV_MAX_ITEMS, &p->argv, &p->argc,
@@ -179,22 +158,22 @@ enum mt_err mti_process_read(struct mt_session *s, struct mt_trace *t, pid_t pid
 		err = mti_readlink_at(dirfd, "cwd", &p->cwd);
 		if (err == MT_ERR_NOMEM)
 			goto out;
-		if (err && (err != MT_ERR_VANISHED || !s->pfs.live))
-			note_failure(s, t, p, err, "cwd");
+		if (err && (err != MT_ERR_VANISHED || !h->pfs.live))
+			note_failure(h, t, p, err, "cwd");
 	}
 	if (want->namespaces) {
-		p->ns_pid = read_ns(dirfd, "pid");
-		p->ns_mnt = read_ns(dirfd, "mnt");
-		p->ns_cgroup = read_ns(dirfd, "cgroup");
-		p->ns_net = read_ns(dirfd, "net");
-		p->ns_user = read_ns(dirfd, "user");
+		p->ns_pid = mti_read_ns(dirfd, "pid");
+		p->ns_mnt = mti_read_ns(dirfd, "mnt");
+		p->ns_cgroup = mti_read_ns(dirfd, "cgroup");
+		p->ns_net = mti_read_ns(dirfd, "net");
+		p->ns_user = mti_read_ns(dirfd, "user");
 	}
 	if (want->cgroup) {
 		err = mti_read_at(dirfd, "cgroup", MTI_CAP_SMALL, &b, NULL);
 		if (err == MT_ERR_NOMEM)
 			goto out;
 		if (err) {
-			if (note_failure(s, t, p, err, "cgroup"))
+			if (note_failure(h, t, p, err, "cgroup"))
 				goto done;
 		} else {
 			err = mti_cgroup_parse(b.data, b.len, &p->cgroup);
@@ -206,11 +185,11 @@ enum mt_err mti_process_read(struct mt_session *s, struct mt_trace *t, pid_t pid
 		}
 	}
 	if (want->exe && !p->kernel_thread) {
-		err = mti_exe_read(s, t, dirfd, pid, p->comm, want->hash, exe_fd, &p->exe);
+		err = mti_exe_read(&h->pfs, t, dirfd, pid, p->comm, want->hash, exe_fd, &p->exe);
 		if (err == MT_ERR_NOMEM)
 			goto out;
 		if (err == MT_ERR_VANISHED)
-			note_failure(s, t, p, err, "exe");
+			note_failure(h, t, p, err, "exe");
 	}
 done:
 	err = MT_OK;

@@ -5,7 +5,7 @@
 #include <minertrace/minertrace.h>
 
 #include "proc_parse.h"
-#include "session.h"
+#include "host.h"
 
 #define MTI_ARGV_MAX_ITEMS 4096
 
@@ -27,14 +27,11 @@ struct mti_process_want {
  * when its directory cannot be opened, MT_ERR_PARSE when stat is garbage,
  * MT_ERR_NOMEM. A process that exits half-way is returned with p->vanished
  * set and what was read so far. Other problems become warnings in t. */
-enum mt_err mti_process_read(struct mt_session *s, struct mt_trace *t, pid_t pid,
+enum mt_err mti_process_read(struct mti_host *h, struct mt_trace *t, pid_t pid,
                              const struct mti_process_want *want, struct mt_process *p,
                              int *dirfd_out, int *exe_fd);
 
 /* Re-reads stat through dirfd: MT_OK and *st, or MT_ERR_VANISHED. */
 enum mt_err mti_process_restat(int dirfd, struct mti_stat *st, struct mti_buf *scratch);
-
-/* ms since the epoch for a stat start time. */
-int64_t mti_start_time_ms(const struct mt_session *s, unsigned long long start_ticks);
 
 #endif

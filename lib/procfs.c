@@ -3,12 +3,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <unistd.h>
+
+#include "proc_parse.h"
 
 #ifndef PROC_SUPER_MAGIC
 #define PROC_SUPER_MAGIC 0x9fa0
@@ -242,4 +247,83 @@ enum mt_err mti_readlink_at(int dirfd, const char *name, char **out)
 		}
 		size *= 2;
 	}
+}
+
+uint64_t mti_read_ns(int dirfd, const char *name)
+{
+	char path[32], *link = NULL;
+	uint64_t ino = 0;
+
+	snprintf(path, sizeof(path), "ns/%s", name);
+	if (mti_readlink_at(dirfd, path, &link) == MT_OK)
+		mti_parse_ns_link(link, &ino);
+	free(link);
+	return ino;
+}
+
+int mti_open_in_root_walk(int root_fd, const char *path, int flags)
+{
+	char comp[NAME_MAX + 1];
+	int dir = fcntl(root_fd, F_DUPFD_CLOEXEC, 0), next;
+
+	while (dir >= 0) {
+		size_t len;
+
+		while (*path == '/')
+			path++;
+		if (!*path) {
+			next = openat(dir, ".", flags | O_CLOEXEC);
+			close(dir);
+			return next;
+		}
+		len = strcspn(path, "/");
+		if (len > NAME_MAX) {
+			close(dir);
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(comp, path, len);
+		comp[len] = '\0';
+		path += len;
+		while (*path == '/')
+			path++;
+		if (strcmp(comp, ".") == 0)
+			continue;
+		if (strcmp(comp, "..") == 0) {
+			close(dir);
+			errno = EXDEV;
+			return -1;
+		}
+		if (*path)
+			next = openat(dir, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		else
+			next = openat(dir, comp, flags | O_NOFOLLOW | O_CLOEXEC);
+		close(dir);
+		if (!*path || next < 0)
+			return next;
+		dir = next;
+	}
+	return -1;
+}
+
+int mti_open_in_root(int root_fd, const char *path, int flags)
+{
+	static volatile int no_openat2;
+	struct open_how how;
+	long fd;
+
+	if (no_openat2)
+		return mti_open_in_root_walk(root_fd, path, flags);
+	memset(&how, 0, sizeof(how));
+	how.flags = (unsigned long long)(flags | O_CLOEXEC);
+	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+	do {
+		fd = syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+	} while (fd < 0 && (errno == EINTR || errno == EAGAIN));
+	if (fd < 0 && errno == ENOSYS) {
+		/* kernels before 5.6, seccomp filters, valgrind */
+		no_openat2 = 1;
+		return mti_open_in_root_walk(root_fd, path, flags);
+	}
+	return (int)fd;
 }

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "util.h"
@@ -53,5 +54,21 @@ enum mt_err mti_read_fd(int fd, size_t cap, struct mti_buf *out, bool *truncated
 
 /* readlinkat into a new string (*out, caller frees). */
 enum mt_err mti_readlink_at(int dirfd, const char *name, char **out);
+
+/* The inode of namespace name ("pid", "mnt", ...) from the link ns/<name>
+ * under dirfd (a /proc/PID directory), 0 when unknown. */
+uint64_t mti_read_ns(int dirfd, const char *name);
+
+/* Opens path inside the directory root_fd without ever leaving it
+ * (openat2 RESOLVE_IN_ROOT, no magic links: a symlink is followed, but an
+ * absolute one starts again at root_fd). flags as for openat. Where openat2
+ * is missing, falls back to mti_open_in_root_walk. Returns an fd or -1 with
+ * errno set. */
+int mti_open_in_root(int root_fd, const char *path, int flags);
+
+/* The same without openat2: one component at a time with O_NOFOLLOW, so
+ * every symlink (magic links included) and every ".." is refused (ELOOP,
+ * ENOTDIR or EXDEV): stricter, never out of root_fd. */
+int mti_open_in_root_walk(int root_fd, const char *path, int flags);
 
 #endif

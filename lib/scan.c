@@ -27,7 +27,7 @@
 
 #include <minertrace/minertrace.h>
 
-#include "engine.h"
+#include "runtime.h"
 #include "parallel.h"
 #include "scan_sample.h"
 #include "scan_signals.h"
@@ -44,6 +44,8 @@
 
 struct scan_ctx {
 	struct mt_session *s;
+	struct mti_host *host;
+	struct mti_runtime *rt; /* NULL with --no-engine */
 	struct mt_scan *scan;
 	struct mti_scan_signals sig;
 	struct mti_candidate *cands;
@@ -228,8 +230,8 @@ static int cmp_cand(const void *a, const void *b)
 static enum mt_err trace_candidates(struct scan_ctx *x, int min_score)
 {
 	struct mt_scan *scan = x->scan;
-	char *ids[SCAN_MAX_TRACES];
-	struct mti_engine_job *job = NULL;
+	struct mt_container_ref ids[SCAN_MAX_TRACES];
+	struct mti_runtime_job *job = NULL;
 	size_t i, k, n_ids = 0, n_trace = 0;
 	enum mt_err err;
 
@@ -242,18 +244,18 @@ static enum mt_err trace_candidates(struct scan_ctx *x, int min_score)
 			break;
 		n_trace++;
 		if (c->cgroup.scope != MT_SCOPE_CONTAINER ||
-		    !mti_engine_serves(c->cgroup.container.id, c->cgroup.container.runtime))
+		    !mti_runtime_serves(x->rt, c->cgroup.container.id, c->cgroup.container.runtime))
 			continue;
-		for (k = 0; k < n_ids && strcmp(ids[k], c->cgroup.container.id) != 0; k++)
+		for (k = 0; k < n_ids && strcmp(ids[k].id, c->cgroup.container.id) != 0; k++)
 			;
 		if (k == n_ids)
-			ids[n_ids++] = c->cgroup.container.id;
+			ids[n_ids++] = c->cgroup.container;
 	}
 	scan->containers = n_ids;
 	/* All the containers' events first, before the engine forgets them. */
-	err = mti_engine_job_start(x->s, ids, n_ids, &job);
+	err = mti_runtime_job_start(x->rt, ids, n_ids, &job);
 	if (!err)
-		err = mti_engine_job_wait(job);
+		err = mti_runtime_job_wait(job);
 	if (err)
 		return err;
 	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
@@ -342,9 +344,9 @@ static void host_preload(struct scan_ctx *x)
 
 	/* Running again in a private namespace blanked the file for us: what it
 	 * lists is what the first run read. */
-	if (x->s->preload.reexecuted && x->s->preload.preload_file) {
-		x->scan->host_preload = mti_strdup(x->s->preload.preload_file);
-	} else if (x->s->pfs.live &&
+	if (x->host->preload.reexecuted && x->host->preload.preload_file) {
+		x->scan->host_preload = mti_strdup(x->host->preload.preload_file);
+	} else if (x->host->pfs.live &&
 	           (etc = open("/etc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 		if (!mti_read_at(etc, "ld.so.preload", 4096, &x->sig.buf, NULL) && x->sig.buf.len)
 			x->scan->host_preload = mti_strdup(x->sig.buf.data);
@@ -392,7 +394,7 @@ static enum mt_err sample_interval(struct scan_ctx *x, const struct mt_scan_opti
                                    struct interval *iv)
 {
 	int64_t t1, span = (int64_t)(o->interval_s * 1000.0);
-	int root_fd = x->s->pfs.root_fd;
+	int root_fd = x->host->pfs.root_fd;
 	enum mt_err err;
 
 	iv->t0 = mti_monotonic_ms();
@@ -402,7 +404,7 @@ static enum mt_err sample_interval(struct scan_ctx *x, const struct mt_scan_opti
 	iv->n_lists = 1;
 	t1 = mti_monotonic_ms();
 	/* The probe for hidden PIDs fills the sampling interval, */
-	if (!o->no_hidden_probe && x->s->pfs.live &&
+	if (!o->no_hidden_probe && x->host->pfs.live &&
 	    (err = mti_scan_probe_hidden(root_fd, &x->sig.buf, iv->lists[0].v, iv->lists[0].n,
 	                                 &iv->hidden, &iv->n_hidden)))
 		return err;
@@ -411,8 +413,8 @@ static enum mt_err sample_interval(struct scan_ctx *x, const struct mt_scan_opti
 	 * never needs it). */
 	if ((err = mti_scan_prefetch_args(root_fd, iv->lists[0].v, iv->lists[0].n, &iv->pre)))
 		return err;
-	if (!x->s->opts.no_engine && o->interval_s > 0)
-		mti_engine_preload();
+	if (o->interval_s > 0)
+		mti_runtime_preload(x->rt);
 	/* More listings while waiting, when they are cheap next to the interval:
 	 * a process that is restarted may be missing from any single one. */
 	while (iv->n_lists < SCAN_LISTINGS - 1 && (t1 - iv->t0) * 10 < span) {
@@ -576,9 +578,12 @@ enum mt_err mt_scan_run(struct mt_session *s, const struct mt_scan_options *opts
 	x.scan->min_score = o.min_score;
 	x.scan->cpus =
 	    (unsigned)(sysconf(_SC_NPROCESSORS_ONLN) > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 1);
-	err = mti_evidence_fill(s, &x.scan->evidence);
+	x.host = mti_session_host(s);
+	err = mti_session_runtime(s, &x.rt);
 	if (!err)
-		err = mti_scan_signals_init(&x.sig, s, &o, detail, detail_len);
+		err = mti_evidence_fill(x.host, &x.scan->evidence);
+	if (!err)
+		err = mti_scan_signals_init(&x.sig, x.host, &o, detail, detail_len);
 	if (!err)
 		err = sample_interval(&x, &o, &iv);
 	if (!err) {

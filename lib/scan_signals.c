@@ -19,13 +19,13 @@
 #include "proc_parse.h"
 #include "process.h"
 #include "procfs.h"
-#include "session.h"
+#include "host.h"
 #include "trace_model.h"
 
 #define DELETED_SUFFIX " (deleted)"
 #define MEMFD_PREFIX "/memfd:"
 
-enum mt_err mti_scan_signals_init(struct mti_scan_signals *x, struct mt_session *s,
+enum mt_err mti_scan_signals_init(struct mti_scan_signals *x, struct mti_host *host,
                                   const struct mt_scan_options *o, char *detail, size_t detail_len)
 {
 	struct mti_buf b;
@@ -34,7 +34,7 @@ enum mt_err mti_scan_signals_init(struct mti_scan_signals *x, struct mt_session 
 	int fd;
 
 	memset(x, 0, sizeof(*x));
-	x->s = s;
+	x->host = host;
 	mti_buf_init(&x->buf);
 	err = mti_signatures_builtin(&x->sigs);
 	if (err || !o->signatures_file)
@@ -173,7 +173,7 @@ static const struct mti_tcp_table *net_table(struct mti_scan_signals *x, pid_t p
 	for (i = 0; i < x->n_net; i++)
 		if (x->net_ns[i] == ns)
 			return &x->net[i];
-	if (mti_proc_open_pid(&x->s->pfs, pid, &dirfd))
+	if (mti_proc_open_pid(&x->host->pfs, pid, &dirfd))
 		return NULL;
 	for (i = 0; i < MTI_ARRAY_LEN(files); i++)
 		if (!mti_read_at(dirfd, files[i], 64u * 1024u * 1024u, &x->buf, NULL))
@@ -282,7 +282,7 @@ enum mt_err mti_scan_costly_signals(struct mti_scan_signals *x, struct mti_candi
 	enum mt_err err;
 	int dirfd;
 
-	err = mti_process_read(x->s, NULL, c->s.pid, &want, &p, &dirfd, NULL);
+	err = mti_process_read(x->host, NULL, c->s.pid, &want, &p, &dirfd, NULL);
 	if (err)
 		return err == MT_ERR_NOMEM ? err : MT_OK;
 	c->cgroup = p.cgroup;
@@ -295,9 +295,9 @@ enum mt_err mti_scan_costly_signals(struct mti_scan_signals *x, struct mti_candi
 		    val ? mti_candidate_signal(c, MTI_SIG_LD_PRELOAD, MTI_ARGS(val)) : MT_ERR_NOMEM;
 		free(val);
 	}
-	if (!err && x->s->pfs.live)
+	if (!err && x->host->pfs.live)
 		err = pool_signal(x, c, dirfd, p.ns_net);
-	if (!err && x->s->pfs.live && c->cgroup.scope == MT_SCOPE_CONTAINER)
+	if (!err && x->host->pfs.live && c->cgroup.scope == MT_SCOPE_CONTAINER)
 		err = container_preload_signal(c, dirfd);
 	mti_process_clear(&p);
 	close(dirfd);
@@ -315,8 +315,8 @@ enum mt_err mti_scan_examine_cheap(const struct mti_scan_signals *x, struct mti_
 	memset(c, 0, sizeof(*c));
 	c->s = *now;
 	c->hidden = hidden;
-	if (x->s->clk_tck > 0 && interval_s > 0) {
-		double tck = (double)x->s->clk_tck, used, span;
+	if (x->host->clk_tck > 0 && interval_s > 0) {
+		double tck = (double)x->host->clk_tck, used, span;
 
 		if (before && before->start == now->start) {
 			/* the ticks between the two reads, over the time between them
@@ -342,11 +342,11 @@ enum mt_err mti_scan_examine_cheap(const struct mti_scan_signals *x, struct mti_
 		pre->argc = 0;
 		pre->have = false;
 	} else if ((err =
-	                mti_scan_read_args(x->s->pfs.root_fd, buf, now->pid, &c->argv, &c->argc))) {
+	                mti_scan_read_args(x->host->pfs.root_fd, buf, now->pid, &c->argv, &c->argc))) {
 		return err;
 	}
 	snprintf(path, sizeof(path), "%d/exe", (int)now->pid);
-	if (mti_readlink_at(x->s->pfs.root_fd, path, &c->exe) == MT_ERR_NOMEM)
+	if (mti_readlink_at(x->host->pfs.root_fd, path, &c->exe) == MT_ERR_NOMEM)
 		return MT_ERR_NOMEM;
 	err = cheap_signals(&x->sigs, c);
 	if (!err && hidden)

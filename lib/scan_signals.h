@@ -8,6 +8,7 @@
 #include <minertrace/minertrace.h>
 
 #include "netconn.h"
+#include "host.h"
 #include "rules.h"
 #include "scan_sample.h"
 #include "signatures.h"
@@ -15,7 +16,7 @@
 
 /* What the signals read with, one per scan. */
 struct mti_scan_signals {
-	struct mt_session *s;
+	struct mti_host *host;
 	struct mti_signatures sigs;
 	struct mti_buf buf; /* the calling thread's */
 	/* network tables by namespace */
@@ -38,11 +39,11 @@ struct mti_candidate {
 	struct mt_cgroup_info cgroup; /* scope MT_SCOPE_UNKNOWN until read */
 };
 
-/* Starts x for session s with the built-in signatures and those of
+/* Starts x for the host with the built-in signatures and those of
  * o->signatures_file. MT_OK, MT_ERR_NOMEM, an error opening the file or
  * MT_ERR_PARSE (detail says which line). Free with mti_scan_signals_free,
  * also after an error. */
-enum mt_err mti_scan_signals_init(struct mti_scan_signals *x, struct mt_session *s,
+enum mt_err mti_scan_signals_init(struct mti_scan_signals *x, struct mti_host *host,
                                   const struct mt_scan_options *o, char *detail, size_t detail_len);
 void mti_scan_signals_free(struct mti_scan_signals *x);
 

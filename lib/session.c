@@ -1,55 +1,29 @@
 /* The session: what several traces of one run share. */
 #include "session.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <libcgroup.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "engine.h"
-#include "persistence.h"
-#include "spread.h"
-#include "proc_parse.h"
-#include "trace_model.h"
 #include "util.h"
+
+struct mt_session {
+	struct mt_options opts; /* strings below are our own copies */
+	char *proc_root;
+	char *etc_root;
+	char *endpoint;
+	struct mti_host host;
+	struct mti_runtime *runtime;       /* created on first use */
+	struct mti_host_files *host_files; /* the host's persistence places, read once */
+	struct mti_exe_index *exe_index;   /* every process's executable, listed once */
+};
 
 void mt_options_init(struct mt_options *opts)
 {
 	memset(opts, 0, sizeof(*opts));
 	opts->engine_timeout_ms = 2000;
 	opts->engine_max_reply = 16u * 1024u * 1024u;
-}
-
-/* Reads a one-line file under the proc root, without its newline. */
-static char *read_line_at(int root_fd, const char *name)
-{
-	struct mti_buf b;
-	char *s = NULL;
-
-	mti_buf_init(&b);
-	if (mti_read_at(root_fd, name, 4096, &b, NULL) == MT_OK) {
-		while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == ' '))
-			b.data[--b.len] = '\0';
-		s = mti_buf_steal(&b);
-	}
-	mti_buf_free(&b);
-	return s;
-}
-
-static uint64_t self_ns(int root_fd, const char *name)
-{
-	char path[32], *link = NULL;
-	uint64_t ino = 0;
-
-	snprintf(path, sizeof(path), "self/ns/%s", name);
-	if (mti_readlink_at(root_fd, path, &link) == MT_OK)
-		mti_parse_ns_link(link, &ino);
-	free(link);
-	return ino;
 }
 
 static void set_detail(char *detail, size_t len, const char *fmt, ...)
@@ -70,7 +44,6 @@ enum mt_err mt_session_new(const struct mt_options *opts, struct mt_session **ou
                            size_t detail_len)
 {
 	struct mt_session *s;
-	struct mti_buf b;
 	enum mt_err err;
 
 	*out = NULL;
@@ -78,7 +51,7 @@ enum mt_err mt_session_new(const struct mt_options *opts, struct mt_session **ou
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return MT_ERR_NOMEM;
-	s->pfs.root_fd = -1;
+	s->host.pfs.root_fd = -1;
 	if (opts)
 		s->opts = *opts;
 	else
@@ -97,26 +70,13 @@ enum mt_err mt_session_new(const struct mt_options *opts, struct mt_session **ou
 	s->opts.proc_root = s->proc_root;
 	s->opts.etc_root = s->etc_root;
 	s->opts.engine_endpoint = s->endpoint;
-	err = mti_procfs_open(s->proc_root, &s->pfs);
+	err = mti_host_open(s->proc_root, s->etc_root, &s->host);
 	if (err) {
 		set_detail(detail, detail_len, "%s: %s", s->proc_root,
 		           err == MT_ERR_NO_PROCESS ? "no such directory" : mt_strerror(err));
 		mt_session_free(s);
 		return err == MT_ERR_NO_PROCESS ? MT_ERR_IO : err;
 	}
-	s->clk_tck = sysconf(_SC_CLK_TCK);
-	s->page_size = sysconf(_SC_PAGESIZE);
-	mti_buf_init(&b);
-	if (mti_read_at(s->pfs.root_fd, "stat", 1024u * 1024u, &b, NULL) == MT_OK &&
-	    mti_parse_btime(b.data, b.len, &s->btime) == MT_OK)
-		s->have_btime = true;
-	mti_buf_free(&b);
-	s->hostname = read_line_at(s->pfs.root_fd, "sys/kernel/hostname");
-	s->kernel = read_line_at(s->pfs.root_fd, "sys/kernel/osrelease");
-	s->boot_id = read_line_at(s->pfs.root_fd, "sys/kernel/random/boot_id");
-	s->self_ns_pid = self_ns(s->pfs.root_fd, "pid");
-	s->self_ns_mnt = self_ns(s->pfs.root_fd, "mnt");
-	s->self_ns_cgroup = self_ns(s->pfs.root_fd, "cgroup");
 	*out = s;
 	return MT_OK;
 }
@@ -125,19 +85,13 @@ void mt_session_free(struct mt_session *s)
 {
 	if (!s)
 		return;
-	mti_engine_free(s->engine);
+	mti_runtime_free(s->runtime);
 	mti_host_files_free(s->host_files);
 	mti_exe_index_free(s->exe_index);
-	if (s->pfs.root)
-		mti_procfs_close(&s->pfs);
-	mti_passwd_free(&s->users);
-	mti_preload_clear(&s->preload);
+	mti_host_close(&s->host);
 	free(s->proc_root);
 	free(s->etc_root);
 	free(s->endpoint);
-	free(s->hostname);
-	free(s->kernel);
-	free(s->boot_id);
 	free(s);
 }
 
@@ -145,77 +99,48 @@ void mt_session_set_preload(struct mt_session *s, struct mt_preload_report *repo
 {
 	if (!s || !report)
 		return;
-	mti_preload_clear(&s->preload);
-	s->preload = *report;
-	memset(report, 0, sizeof(*report));
-	/* The rootkit itself is evidence. Out of memory, the list stays short:
-	 * the rest of the report does not depend on it. */
-	if (s->preload.detected)
-		mti_preload_libraries(&s->preload);
+	mti_host_set_preload(&s->host, report);
 }
 
 unsigned mt_session_engine_requests(const struct mt_session *s)
 {
-	return s ? mti_engine_requests(s->engine) : 0;
+	return s ? mti_runtime_requests(s->runtime) : 0;
 }
 
-const char *mti_session_user(struct mt_session *s, uid_t uid)
+const struct mt_options *mti_session_options(const struct mt_session *s)
 {
-	if (!s->users_loaded) {
-		s->users_loaded = true;
-		mti_passwd_load(s->etc_root, &s->users);
-	}
-	return mti_passwd_name(&s->users, uid);
+	return &s->opts;
 }
 
-/* libcgroup's default logger writes to stdout; the library never prints. */
-static void cgroup_quiet_logger(void *userdata, int level, const char *fmt, va_list ap)
+struct mti_host *mti_session_host(struct mt_session *s)
 {
-	(void)userdata;
-	(void)level;
-	(void)fmt;
-	(void)ap;
+	return &s->host;
 }
 
-enum mt_err mti_session_cgroup_init(struct mt_session *s)
+enum mt_err mti_session_runtime(struct mt_session *s, struct mti_runtime **rt)
 {
-	if (!s->cgroup_tried) {
-		int ret;
+	struct mti_runtime_config cfg = {
+	    .endpoint = s->opts.engine_endpoint,
+	    .timeout_ms = s->opts.engine_timeout_ms,
+	    .max_reply = s->opts.engine_max_reply,
+	    .live = s->host.pfs.live,
+	    .have_btime = s->host.have_btime,
+	    .btime = s->host.btime,
+	};
+	enum mt_err err = MT_OK;
 
-		s->cgroup_tried = true;
-		cgroup_set_logger(cgroup_quiet_logger, CGROUP_LOG_ERROR, NULL);
-		ret = cgroup_init();
-		s->cgroup_err = ret == 0 ? MT_OK : MT_ERR_UNSUPPORTED;
-	}
-	return s->cgroup_err;
+	if (!s->runtime && !s->opts.no_engine)
+		err = mti_runtime_new(&cfg, &s->runtime);
+	*rt = s->runtime;
+	return err;
 }
 
-enum mt_err mti_evidence_fill(struct mt_session *s, struct mt_evidence *ev)
+struct mti_host_files **mti_session_host_files(struct mt_session *s)
 {
-	memset(ev, 0, sizeof(*ev));
-	ev->collected_at_ms = mti_now_ms();
-	ev->uid = getuid();
-	ev->euid = geteuid();
-	ev->live = s->pfs.live;
-	ev->btime = s->btime;
-	ev->clk_tck = s->clk_tck;
-	if ((s->hostname && !(ev->hostname = mti_strdup(s->hostname))) ||
-	    (s->kernel && !(ev->kernel = mti_strdup(s->kernel))) ||
-	    (s->boot_id && !(ev->boot_id = mti_strdup(s->boot_id))) ||
-	    !(ev->proc_root = mti_strdup(s->pfs.root)) ||
-	    mti_preload_copy(&s->preload, &ev->preload)) {
-		mti_evidence_clear(ev);
-		return MT_ERR_NOMEM;
-	}
-	return MT_OK;
+	return &s->host_files;
 }
 
-void mti_evidence_clear(struct mt_evidence *ev)
+struct mti_exe_index **mti_session_exe_index(struct mt_session *s)
 {
-	free(ev->hostname);
-	free(ev->kernel);
-	free(ev->boot_id);
-	free(ev->proc_root);
-	mti_preload_clear(&ev->preload);
-	memset(ev, 0, sizeof(*ev));
+	return &s->exe_index;
 }

@@ -14,10 +14,9 @@
 #include <unistd.h>
 
 #include "cgroup_path.h"
-#include "engine.h"
-#include "exe.h"
 #include "hash.h"
 #include "procfs.h"
+#include "runtime.h"
 #include "trace_model.h"
 #include "util.h"
 
@@ -115,7 +114,7 @@ void mti_exe_index_free(struct mti_exe_index *x)
 /* Lists the processes of the proc root with their executable's identity
  * (one stat through each "exe" link); kernel threads and processes whose
  * link cannot be followed are left out. */
-static enum mt_err index_build(struct mt_session *s, struct mti_exe_index *x)
+static enum mt_err index_build(const struct mti_procfs *pfs, struct mti_exe_index *x)
 {
 	enum mt_err err = MT_OK;
 	struct dirent *de;
@@ -123,7 +122,7 @@ static enum mt_err index_build(struct mt_session *s, struct mti_exe_index *x)
 	DIR *d;
 	int fd;
 
-	fd = openat(s->pfs.root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = openat(pfs->root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return MT_OK;
 	d = fdopendir(fd);
@@ -143,7 +142,7 @@ static enum mt_err index_build(struct mt_session *s, struct mti_exe_index *x)
 			break;
 		}
 		snprintf(path, sizeof(path), "%d/exe", (int)pid);
-		if (fstatat(s->pfs.root_fd, path, &st, 0) != 0)
+		if (fstatat(pfs->root_fd, path, &st, 0) != 0)
 			continue;
 		err = mti_grow((void **)&x->v, &x->cap, x->n + 1, sizeof(*x->v));
 		if (!err)
@@ -183,8 +182,8 @@ static void hash_once(struct mti_exe_index *x, int fd, const struct stat *st, ch
 
 /* Looks at one process whose executable had the target's size; its match
  * (if any) is added. Read again: it may have changed since the index. */
-static enum mt_err check_pid(struct mt_session *s, struct mti_exe_index *x, struct mt_trace *t,
-                             pid_t pid, struct mti_buf *b)
+static enum mt_err check_pid(const struct mti_procfs *pfs, struct mti_exe_index *x,
+                             struct mt_trace *t, pid_t pid, struct mti_buf *b)
 {
 	const struct mt_exe *target = &t->chain[0].exe;
 	char sha[65] = "", *link = NULL;
@@ -194,7 +193,7 @@ static enum mt_err check_pid(struct mt_session *s, struct mti_exe_index *x, stru
 	size_t len;
 	int dirfd, fd;
 
-	if (mti_proc_open_pid(&s->pfs, pid, &dirfd) != MT_OK)
+	if (mti_proc_open_pid(pfs, pid, &dirfd) != MT_OK)
 		return MT_OK;
 	if (fstatat(dirfd, "exe", &st, 0) != 0 || (uint64_t)st.st_size != target->size ||
 	    mti_readlink_at(dirfd, "exe", &link) != MT_OK)
@@ -277,22 +276,24 @@ int mti_spread_file_in_layer(int upper_fd, const struct mt_exe *target)
 	return same;
 }
 
-/* Searches the writable layers of the first MTI_SPREAD_LAYERS containers. */
-static enum mt_err search_layers(struct mt_session *s, struct mt_trace *t)
+/* Searches the writable layers of the first MTI_SPREAD_LAYERS containers
+ * (own's runtime knows them). */
+static enum mt_err search_layers(struct mti_runtime *rt, const struct mti_procfs *pfs,
+                                 const struct mt_container *own, struct mt_trace *t)
 {
 	struct mt_spread_image *si = &t->postmortem.spread.same_image;
 	const struct mt_exe *target = &t->chain[0].exe;
 	enum mt_err err = MT_OK;
 	size_t i;
 
-	if (!s->pfs.live || !target->path || target->path[0] != '/')
+	if (!pfs->live || !target->path || target->path[0] != '/')
 		return MT_OK;
 	for (i = 0; !err && i < si->n_containers && i < MTI_SPREAD_LAYERS; i++) {
 		struct mt_spread_container *c = &si->containers[i];
 		char *upper = NULL;
 		int dfd;
 
-		err = mti_engine_upper_dir(s, c->id, &upper);
+		err = mti_runtime_upper_dir(rt, own, c->id, &upper);
 		dfd = upper && upper[0] == '/'
 		          ? open(upper, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 		          : -1;
@@ -337,7 +338,8 @@ enum mt_err mti_spread_image_words(struct mt_spread_image *si)
 	return si->text ? MT_OK : MT_ERR_NOMEM;
 }
 
-enum mt_err mti_spread_containers(struct mt_session *s, struct mt_trace *t)
+enum mt_err mti_spread_containers(struct mti_runtime *rt, const struct mti_procfs *pfs,
+                                  struct mt_trace *t)
 {
 	const struct mt_container *own;
 	enum mt_err err;
@@ -347,18 +349,18 @@ enum mt_err mti_spread_containers(struct mt_session *s, struct mt_trace *t)
 	own = &t->containers[t->chain[0].container_index];
 	if (!own->engine || !own->engine->image_id)
 		return MT_OK;
-	err = mti_engine_same_image(s, t, own->id, own->engine->image_id,
-	                            &t->postmortem.spread.same_image);
+	err = mti_runtime_same_image(rt, t, own, &t->postmortem.spread.same_image);
 	if (!err)
 		mti_spread_mark_running(&t->postmortem.spread);
 	if (!err && !t->chain[0].exe.memfd)
-		err = search_layers(s, t);
+		err = search_layers(rt, pfs, own, t);
 	if (!err && t->postmortem.spread.same_image.checked)
 		err = mti_spread_image_words(&t->postmortem.spread.same_image);
 	return err;
 }
 
-enum mt_err mti_spread_read(struct mt_session *s, struct mt_trace *t)
+enum mt_err mti_spread_read(const struct mti_procfs *pfs, struct mti_exe_index **index,
+                            struct mt_trace *t)
 {
 	struct mt_spread *sp = &t->postmortem.spread;
 	const struct mt_exe *target;
@@ -367,18 +369,18 @@ enum mt_err mti_spread_read(struct mt_session *s, struct mt_trace *t)
 	struct mti_buf b;
 	size_t i;
 
-	if (!s->pfs.live || !t->chain_len || !t->chain[0].exe.have_stat || t->chain[0].exe.memfd)
+	if (!pfs->live || !t->chain_len || !t->chain[0].exe.have_stat || t->chain[0].exe.memfd)
 		return MT_OK;
 	target = &t->chain[0].exe;
-	if (!s->exe_index) {
-		s->exe_index = calloc(1, sizeof(*s->exe_index));
-		if (!s->exe_index)
+	if (!*index) {
+		*index = calloc(1, sizeof(**index));
+		if (!*index)
 			return MT_ERR_NOMEM;
-		err = index_build(s, s->exe_index);
+		err = index_build(pfs, *index);
 		if (err)
 			return err;
 	}
-	x = s->exe_index;
+	x = *index;
 	mti_buf_init(&b);
 	sp->checked = true;
 	sp->truncated = x->truncated;
@@ -387,7 +389,7 @@ enum mt_err mti_spread_read(struct mt_session *s, struct mt_trace *t)
 			continue;
 		sp->processes_seen++;
 		if (x->v[i].size == target->size)
-			err = check_pid(s, x, t, x->v[i].pid, &b);
+			err = check_pid(pfs, x, t, x->v[i].pid, &b);
 	}
 	mti_buf_free(&b);
 	count_containers(t);

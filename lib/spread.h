@@ -5,7 +5,10 @@
 
 #include <minertrace/minertrace.h>
 
-#include "session.h"
+#include "procfs.h"
+#include "runtime.h"
+
+struct mti_exe_index;
 
 /* Most processes looked at, and matches kept. */
 #define MTI_SPREAD_SCAN 65536
@@ -27,10 +30,11 @@ const char *mti_spread_match(const struct mt_exe *target, const char *name, uint
  * target's binary (hashing only files of the same size) into
  * t->postmortem.spread, with the container of each from its cgroup. The
  * processes and their executables' identities are listed once per session
- * (s->exe_index: a scan's findings share it) and each file is hashed once;
- * a process of the target's size is read again when it is looked at.
- * Returns MT_OK or MT_ERR_NOMEM. */
-enum mt_err mti_spread_read(struct mt_session *s, struct mt_trace *t);
+ * (*index, NULL at first, freed with mti_exe_index_free: a scan's findings
+ * share it) and each file is hashed once; a process of the target's size
+ * is read again when it is looked at. Returns MT_OK or MT_ERR_NOMEM. */
+enum mt_err mti_spread_read(const struct mti_procfs *pfs, struct mti_exe_index **index,
+                            struct mt_trace *t);
 
 /* Frees a session's index of executables (NULL is fine). */
 void mti_exe_index_free(struct mti_exe_index *x);
@@ -50,10 +54,12 @@ int mti_spread_file_in_layer(int upper_fd, const struct mt_exe *target);
 enum mt_err mti_spread_image_words(struct mt_spread_image *si);
 
 /* When the target's container has an engine image ID: the other containers
- * of that image (one engine request), whether the miner runs in each (after
- * mti_spread_read), and whether its file lies in their writable layers (at
- * most MTI_SPREAD_LAYERS, one inspect each unless cached). Failures become
- * warnings; returns MT_OK or MT_ERR_NOMEM. */
-enum mt_err mti_spread_containers(struct mt_session *s, struct mt_trace *t);
+ * of that image (one request to the runtime rt; nothing when rt is NULL),
+ * whether the miner runs in each (after mti_spread_read), and whether its
+ * file lies in their writable layers (at most MTI_SPREAD_LAYERS, one
+ * inspect each unless cached). Failures become warnings; returns MT_OK or
+ * MT_ERR_NOMEM. */
+enum mt_err mti_spread_containers(struct mti_runtime *rt, const struct mti_procfs *pfs,
+                                  struct mt_trace *t);
 
 #endif

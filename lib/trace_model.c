@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "cgroup_path.h"
-#include "session.h"
 #include "util.h"
 
 void mti_warnings_vadd(struct mt_warning **list, size_t *n, enum mt_err code, pid_t pid,
@@ -501,4 +500,14 @@ void mti_postmortem_clear(struct mt_postmortem *pm)
 	mti_registry_check_clear(&pm->registry);
 	free(pm->what_happened);
 	pm->what_happened = NULL;
+}
+
+void mti_evidence_clear(struct mt_evidence *ev)
+{
+	free(ev->hostname);
+	free(ev->kernel);
+	free(ev->boot_id);
+	free(ev->proc_root);
+	mti_preload_clear(&ev->preload);
+	memset(ev, 0, sizeof(*ev));
 }

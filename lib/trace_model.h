@@ -49,6 +49,8 @@ void mti_preload_clear(struct mt_preload_report *r);
  * hashed; one that cannot be read keeps its error. MT_ERR_NOMEM only. */
 enum mt_err mti_preload_libraries(struct mt_preload_report *r);
 enum mt_err mti_preload_copy(const struct mt_preload_report *src, struct mt_preload_report *dst);
+/* Frees what ev holds and zeroes it. */
+void mti_evidence_clear(struct mt_evidence *ev);
 
 /* Free what the post-mortem parts hold and reset them (an empty story has
  * app_index, shell_index and exec_time_ns -1). */

@@ -1,5 +1,5 @@
 /* Unit tests: opening a path inside a container root without leaving it
- * (lib/exe.c: mti_open_in_root and its fallback without openat2). */
+ * (lib/procfs.c: mti_open_in_root and its fallback without openat2). */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
-#include "exe.h"
+#include "procfs.h"
 
 static char top[64], root[128], secret[160];
 static int root_fd = -1;
