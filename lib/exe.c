@@ -44,10 +44,27 @@ static bool literal_name_exists(int dirfd, const char *full_link, const struct s
 	return same;
 }
 
+void mti_exe_split_link(const char *link, const char *comm, char *buf, size_t len,
+                        struct mt_exe *e)
+{
+	memset(e, 0, sizeof(*e));
+	mti_strlcpy(buf, link, len);
+	e->deleted = mti_str_ends(buf, DELETED_SUFFIX);
+	if (e->deleted)
+		buf[strlen(buf) - strlen(DELETED_SUFFIX)] = '\0';
+	e->path = buf;
+	e->memfd = mti_str_starts(buf, MEMFD_PREFIX);
+	if (e->memfd) {
+		e->memfd_name = buf + strlen(MEMFD_PREFIX);
+		e->runtime_memfd = mti_is_runtime_memfd(e->memfd_name, comm);
+	}
+}
+
 enum mt_err mti_exe_read(const struct mti_procfs *pfs, struct mt_trace *t, int dirfd, pid_t pid,
                          const char *comm, bool hash, int *hash_fd, struct mt_exe *exe)
 {
 	char *link = NULL;
+	struct mt_exe parts;
 	struct stat st;
 	enum mt_err err;
 	size_t len;
@@ -69,24 +86,18 @@ enum mt_err mti_exe_read(const struct mti_procfs *pfs, struct mt_trace *t, int d
 		return MT_OK;
 	}
 	exe->readable = true;
-	len = strlen(link);
-	if (mti_str_ends(link, DELETED_SUFFIX)) {
-		exe->deleted = true;
-		len -= strlen(DELETED_SUFFIX);
-	}
-	exe->path = mti_strndup(link, len);
-	if (!exe->path) {
+	len = strlen(link) + 1;
+	if (!(exe->path = malloc(len))) {
 		free(link);
 		return MT_ERR_NOMEM;
 	}
-	if (mti_str_starts(exe->path, MEMFD_PREFIX)) {
-		exe->memfd = true;
-		exe->memfd_name = mti_strdup(exe->path + strlen(MEMFD_PREFIX));
-		if (!exe->memfd_name) {
-			free(link);
-			return MT_ERR_NOMEM;
-		}
-		exe->runtime_memfd = mti_is_runtime_memfd(exe->memfd_name, comm);
+	mti_exe_split_link(link, comm, exe->path, len, &parts);
+	exe->deleted = parts.deleted;
+	exe->memfd = parts.memfd;
+	exe->runtime_memfd = parts.runtime_memfd;
+	if (parts.memfd && !(exe->memfd_name = mti_strdup(parts.memfd_name))) {
+		free(link);
+		return MT_ERR_NOMEM;
 	}
 	exe->host_path =
 	    mti_asprintf("%s/%d/root%s", pfs->root, (int)pid, exe->memfd ? "" : exe->path);

@@ -15,5 +15,11 @@
 enum mt_err mti_exe_read(const struct mti_procfs *pfs, struct mt_trace *t, int dirfd, pid_t pid,
                          const char *comm, bool hash, int *hash_fd, struct mt_exe *exe);
 
+/* What the text of an exe link says, without reading anything: copies the
+ * link without its " (deleted)" into buf (len bytes, truncated to fit) and
+ * sets e->path to buf, e->deleted, e->memfd and e->runtime_memfd, and
+ * e->memfd_name pointing into buf. e is zeroed first; it owns nothing. */
+void mti_exe_split_link(const char *link, const char *comm, char *buf, size_t len,
+                        struct mt_exe *e);
 
 #endif

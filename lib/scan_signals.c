@@ -22,9 +22,6 @@
 #include "host.h"
 #include "trace_model.h"
 
-#define DELETED_SUFFIX " (deleted)"
-#define MEMFD_PREFIX "/memfd:"
-
 enum mt_err mti_scan_signals_init(struct mti_scan_signals *x, struct mti_host *host,
                                   const struct mt_scan_options *o, char *detail, size_t detail_len)
 {
@@ -94,24 +91,6 @@ void mti_candidate_clear(struct mti_candidate *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* What the rules read of an executable, from the exe link alone (all the
- * scan reads for every process): the path without " (deleted)", into buf. */
-static void exe_from_link(const char *link, const char *comm, char *buf, size_t len,
-                          struct mt_exe *e)
-{
-	memset(e, 0, sizeof(*e));
-	mti_strlcpy(buf, link, len);
-	if (mti_str_ends(buf, DELETED_SUFFIX))
-		buf[strlen(buf) - strlen(DELETED_SUFFIX)] = '\0';
-	e->path = buf;
-	e->deleted = mti_str_ends(link, DELETED_SUFFIX);
-	e->memfd = mti_str_starts(buf, MEMFD_PREFIX);
-	if (e->memfd) {
-		e->memfd_name = buf + strlen(MEMFD_PREFIX);
-		e->runtime_memfd = mti_is_runtime_memfd(e->memfd_name, comm);
-	}
-}
-
 /* The signal of CPU use, by how much of a core it took. */
 static enum mt_err cpu_signal(struct mti_candidate *c)
 {
@@ -136,7 +115,7 @@ static enum mt_err cheap_signals(const struct mti_signatures *sg, struct mti_can
 	enum mt_err err = cpu_signal(c);
 
 	if (c->exe) {
-		exe_from_link(c->exe, c->s.comm, path, sizeof(path), &e);
+		mti_exe_split_link(c->exe, c->s.comm, path, sizeof(path), &e);
 		exe_base = mti_base_name(path);
 	}
 	if (!err && ((hit = mti_signature_name(sg, c->s.comm)) ||
