@@ -19,9 +19,20 @@ MT_CONTAINERS=()
 MT_CHILDREN=()
 MT_FAILURES=0
 
-# Run under a wrapper (valgrind) when MT_WRAPPER is set.
+# Run under a wrapper (valgrind) when MT_WRAPPER is set. Under valgrind
+# minertrace runs many times slower, more so on a busy machine: the engine's
+# deadline (2 s by default) is then 20 s, unless the test gives its own
+# (a later --timeout wins).
 mt() {
-	${MT_WRAPPER:-} "$MT_BIN" "$@"
+	if [ -z "${MT_WRAPPER:-}" ]; then
+		"$MT_BIN" "$@"
+	elif [ "${1:-}" = scan ]; then
+		$MT_WRAPPER "$MT_BIN" scan --timeout 20 "${@:2}"
+	elif [ "${1:-}" = report ]; then
+		$MT_WRAPPER "$MT_BIN" "$@"
+	else
+		$MT_WRAPPER "$MT_BIN" --timeout 20 "$@"
+	fi
 }
 
 fail() {
