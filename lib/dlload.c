@@ -5,6 +5,7 @@
 #include <dlfcn.h>
 #include <gnu/libc-version.h>
 #include <openssl/opensslv.h>
+#include <protobuf-c/protobuf-c.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -48,7 +49,8 @@ const char *mt_build_info(void)
 		snprintf(info, sizeof(info),
 		         "dynamic; loaded on first use: libcurl (built with " LIBCURL_VERSION
 		         "), libcrypto (built with " OPENSSL_VERSION_STR "); linked: cJSON %s, "
-		         "libcgroup " MTI_CGROUP_VERSION ", glibc %s",
+		         "libcgroup " MTI_CGROUP_VERSION ", protobuf-c " PROTOBUF_C_VERSION
+		         ", glibc %s",
 		         cJSON_Version(), gnu_get_libc_version());
 	return info;
 }

@@ -11,6 +11,7 @@
 #include <nghttp2/nghttp2.h>
 #include <openssl/opensslv.h>
 #include <openssl/sha.h>
+#include <protobuf-c/protobuf-c.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,6 +42,8 @@ static const struct linked_symbol {
     LINKED(curl_easy_strerror),
     LINKED(curl_easy_escape),
     LINKED(curl_free),
+    LINKED(curl_slist_append),
+    LINKED(curl_slist_free_all),
     /* libcrypto */
     LINKED(SHA256_Init),
     LINKED(SHA256_Update),
@@ -79,5 +82,6 @@ const char *mt_build_info(void)
 	 * --version runs none of their code: it costs about what an empty
 	 * static program does. */
 	return "static; libcurl " LIBCURL_VERSION ", nghttp2 " NGHTTP2_VERSION ", cJSON " CJSON_V
-	       ", libcgroup " MTI_CGROUP_VERSION ", " OPENSSL_VERSION_TEXT ", glibc " GLIBC_V;
+	       ", libcgroup " MTI_CGROUP_VERSION ", protobuf-c " PROTOBUF_C_VERSION
+	       ", " OPENSSL_VERSION_TEXT ", glibc " GLIBC_V;
 }

@@ -7,6 +7,11 @@ packages=(
 	# build
 	build-essential cmake pkg-config
 	libcurl4-openssl-dev libcjson-dev libcgroup-dev libssl-dev check
+	# the gRPC messages of containerd and the CRI, generated at build time:
+	# protoc-c, protobuf-c's archive, and the .proto files (containerd's API,
+	# gogoproto and google.protobuf they import)
+	protobuf-c-compiler libprotobuf-c-dev libprotobuf-dev
+	golang-github-containerd-containerd-dev golang-github-gogo-protobuf-dev
 	# end-to-end tests: a private dockerd, static test binaries, jq, schema checks
 	docker.io libc6-dev curl jq python3 python3-jsonschema python3-yaml procps
 	# the same on containerd (native and CRI, with a test CRI client) and Podman

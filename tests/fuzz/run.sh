@@ -12,7 +12,7 @@ src=$PWD
 seconds=${1:-${MT_FUZZ_SECONDS:-60}}
 shift || true
 targets=("$@")
-[ "${#targets[@]}" -gt 0 ] || targets=(stat status cgroup mountinfo tcp engine text fleet bundle miner_config)
+[ "${#targets[@]}" -gt 0 ] || targets=(stat status cgroup mountinfo tcp engine text fleet bundle miner_config grpc)
 out=$src/build-fuzz
 fix=$src/tests/fixtures
 
@@ -54,6 +54,18 @@ seed text "$fix/etc/passwd"
 seed text "$src/lib/miner-signatures.txt"
 for f in "$fix"/proc/edge-comm-parens/*/cmdline; do seed text "$f"; done
 for f in "$fix"/miner-config/*.json; do seed miner_config "$f" 00; done
+# gRPC: each captured reply to its decoder (01-06), and framed to the
+# framing (00) followed by the byte that picks its decoder
+for pair in containerd-1.6-container:1 containerd-1.6-container-cri:1 containerd-1.6-image:2 \
+	containerd-1.6-pids-exec:3 containerd-1.6-pids-cri-exec:3 cri-1.6-container:4 \
+	cri-1.6-pod:5 cri-1.6-version:6; do
+	f=$fix/grpc/${pair%%:*}.bin
+	seed grpc "$f" "0${pair#*:}"
+	python3 -c 'import sys, struct; m = open(sys.argv[1], "rb").read()
+sys.stdout.buffer.write(bytes([int(sys.argv[2]) - 1, 0]) + struct.pack(">I", len(m)) + m)' \
+		"$f" "${pair#*:}" >"$out/grpc-framed-${pair%%:*}"
+	seed grpc "$out/grpc-framed-${pair%%:*}" 00
+done
 for f in "$fix"/proc/*/*/cmdline; do seed miner_config "$f" 02; done
 printf 'POOL_URL=pool:3333\0WALLET=44abc\0MINER_THREADS=2\0PATH=/bin' >"$out/env-seed"
 seed miner_config "$out/env-seed" 01
