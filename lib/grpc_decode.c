@@ -20,7 +20,8 @@
 
 #define PID_LIMIT 4194304 /* the kernel's PID_MAX_LIMIT */
 #define SPEC_TYPE "opencontainers/runtime-spec/1/Spec"
-#define INFO_CAP (4u * 1024 * 1024) /* the verbose info's JSON */
+#define INFO_CAP (4u * 1024 * 1024)       /* the verbose info's JSON */
+#define DECODE_BUDGET (32u * 1024 * 1024) /* protobuf-c's allocations for one reply */
 
 static void note(struct mti_grpc_notes *notes, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -205,14 +206,53 @@ static enum mt_err cri_version_request(struct mti_buf *out)
 	return pack((const ProtobufCMessage *)&r, out);
 }
 
-/* Unpacks a reply of rpc (its name for messages) with descriptor d; NULL
- * with why set when it does not decode. */
-static ProtobufCMessage *unpack(const ProtobufCMessageDescriptor *d, const uint8_t *msg, size_t len,
-                                const char *rpc, char *why, size_t why_len)
-{
-	ProtobufCMessage *m = protobuf_c_message_unpack(d, NULL, len, msg);
+/* protobuf-c's allocations for one reply, within DECODE_BUDGET: a reply
+ * of many empty entries (two bytes each) cannot make it allocate without
+ * bound. */
+struct pb_mem {
+	ProtobufCAllocator allocator;
+	size_t used;
+	bool over;
+};
 
-	if (!m)
+static void *pb_alloc(void *data, size_t size)
+{
+	struct pb_mem *mem = data;
+
+	if (size > DECODE_BUDGET - mem->used) {
+		mem->over = true;
+		return NULL;
+	}
+	mem->used += size;
+	return malloc(size);
+}
+
+static void pb_free(void *data, void *ptr)
+{
+	(void)data;
+	free(ptr);
+}
+
+/* Unpacks a reply of rpc (its name for messages) with descriptor d, its
+ * allocations counted in mem (free it with protobuf_c_message_free_unpacked
+ * and &mem->allocator); NULL with why set when it does not decode or
+ * would take more than DECODE_BUDGET. */
+static ProtobufCMessage *unpack(struct pb_mem *mem, const ProtobufCMessageDescriptor *d,
+                                const uint8_t *msg, size_t len, const char *rpc, char *why,
+                                size_t why_len)
+{
+	ProtobufCMessage *m;
+
+	mem->allocator.alloc = pb_alloc;
+	mem->allocator.free = pb_free;
+	mem->allocator.allocator_data = mem;
+	mem->used = 0;
+	mem->over = false;
+	m = protobuf_c_message_unpack(d, &mem->allocator, len, msg);
+	if (!m && mem->over)
+		snprintf(why, why_len, "%s reply decodes to more than %u MiB", rpc,
+		         DECODE_BUDGET >> 20);
+	else if (!m)
 		snprintf(why, why_len, "%s reply does not decode", rpc);
 	return m;
 }
@@ -267,14 +307,15 @@ static enum mt_err decode_spec(const Google__Protobuf__Any *any, struct mti_ctd_
 enum mt_err mti_ctd_container_decode(const uint8_t *msg, size_t len, const char *id,
                                      struct mti_ctd_container *out, char *why, size_t why_len)
 {
+	struct pb_mem mem;
 	Containerd__Services__Containers__V1__GetContainerResponse *r;
 	const Containerd__Services__Containers__V1__Container *c;
 	enum mt_err e = MT_OK;
 
 	memset(out, 0, sizeof(*out));
 	r = (Containerd__Services__Containers__V1__GetContainerResponse *)unpack(
-	    &containerd__services__containers__v1__get_container_response__descriptor, msg, len,
-	    "Containers.Get", why, why_len);
+	    &mem, &containerd__services__containers__v1__get_container_response__descriptor, msg,
+	    len, "Containers.Get", why, why_len);
 	if (!r)
 		return MT_ERR_ENGINE_REPLY;
 	c = r->container;
@@ -295,20 +336,21 @@ enum mt_err mti_ctd_container_decode(const uint8_t *msg, size_t len, const char 
 	if (e == MT_OK)
 		e = decode_spec(c->spec, out);
 out:
-	protobuf_c_message_free_unpacked(&r->base, NULL);
+	protobuf_c_message_free_unpacked(&r->base, &mem.allocator);
 	return e;
 }
 
 enum mt_err mti_ctd_image_decode(const uint8_t *msg, size_t len, const char *name,
                                  struct mti_ctd_image *out, char *why, size_t why_len)
 {
+	struct pb_mem mem;
 	Containerd__Services__Images__V1__GetImageResponse *r;
 	const Containerd__Services__Images__V1__Image *im;
 	enum mt_err e = MT_OK;
 
 	memset(out, 0, sizeof(*out));
 	r = (Containerd__Services__Images__V1__GetImageResponse *)unpack(
-	    &containerd__services__images__v1__get_image_response__descriptor, msg, len,
+	    &mem, &containerd__services__images__v1__get_image_response__descriptor, msg, len,
 	    "Images.Get", why, why_len);
 	if (!r)
 		return MT_ERR_ENGINE_REPLY;
@@ -334,7 +376,7 @@ enum mt_err mti_ctd_image_decode(const uint8_t *msg, size_t len, const char *nam
 	out->updated_ns = timestamp_ns(im->updated_at);
 	COPY_MAP(&out->labels, im->n_labels, im->labels, "labels", &out->notes, e);
 out:
-	protobuf_c_message_free_unpacked(&r->base, NULL);
+	protobuf_c_message_free_unpacked(&r->base, &mem.allocator);
 	return e;
 }
 
@@ -343,6 +385,8 @@ out:
 static enum mt_err process_exec_id(const Google__Protobuf__Any *info, char **out,
                                    struct mti_grpc_notes *notes)
 {
+	struct pb_mem mem;
+	char why[96];
 	Containerd__Runc__V1__ProcessDetails *d;
 	bool ok;
 
@@ -354,26 +398,29 @@ static enum mt_err process_exec_id(const Google__Protobuf__Any *info, char **out
 		note(notes, "process details of an unknown type ignored");
 		return MT_OK;
 	}
-	d = containerd__runc__v1__process_details__unpack(NULL, info->value.len, info->value.data);
+	d = (Containerd__Runc__V1__ProcessDetails *)unpack(
+	    &mem, &containerd__runc__v1__process_details__descriptor, info->value.data,
+	    info->value.len, "ProcessDetails", why, sizeof(why));
 	if (!d) {
 		note(notes, "process details that do not decode ignored");
 		return MT_OK;
 	}
 	ok = take(d->exec_id, "exec ID", out, notes);
-	containerd__runc__v1__process_details__free_unpacked(d, NULL);
+	protobuf_c_message_free_unpacked(&d->base, &mem.allocator);
 	return ok ? MT_OK : MT_ERR_NOMEM;
 }
 
 enum mt_err mti_ctd_pids_decode(const uint8_t *msg, size_t len, struct mti_ctd_pids *out, char *why,
                                 size_t why_len)
 {
+	struct pb_mem mem;
 	Containerd__Services__Tasks__V1__ListPidsResponse *r;
 	enum mt_err e = MT_OK;
 	size_t i, bad = 0;
 
 	memset(out, 0, sizeof(*out));
 	r = (Containerd__Services__Tasks__V1__ListPidsResponse *)unpack(
-	    &containerd__services__tasks__v1__list_pids_response__descriptor, msg, len,
+	    &mem, &containerd__services__tasks__v1__list_pids_response__descriptor, msg, len,
 	    "Tasks.ListPids", why, why_len);
 	if (!r)
 		return MT_ERR_ENGINE_REPLY;
@@ -383,6 +430,11 @@ enum mt_err mti_ctd_pids_decode(const uint8_t *msg, size_t len, struct mti_ctd_p
 		size_t k;
 		bool seen = false;
 
+		if (i == 2 * MTI_GRPC_MAX_PIDS) {
+			/* each costs a look through those kept: a bounded number */
+			out->truncated = true;
+			break;
+		}
 		if (p->pid == 0 || p->pid > PID_LIMIT) {
 			bad++;
 			continue;
@@ -403,8 +455,9 @@ enum mt_err mti_ctd_pids_decode(const uint8_t *msg, size_t len, struct mti_ctd_p
 	if (bad)
 		note(&out->notes, "%zu processes with an invalid or repeated PID ignored", bad);
 	if (out->truncated)
-		note(&out->notes, "processes over %u ignored", MTI_GRPC_MAX_PIDS);
-	protobuf_c_message_free_unpacked(&r->base, NULL);
+		note(&out->notes, "processes beyond the first %u kept or %u read ignored",
+		     MTI_GRPC_MAX_PIDS, 2 * MTI_GRPC_MAX_PIDS);
+	protobuf_c_message_free_unpacked(&r->base, &mem.allocator);
 	return e;
 }
 
@@ -497,6 +550,7 @@ static enum mt_err container_info(const cJSON *info, struct mti_cri_container *o
 enum mt_err mti_cri_container_decode(const uint8_t *msg, size_t len, const char *id,
                                      struct mti_cri_container *out, char *why, size_t why_len)
 {
+	struct pb_mem mem;
 	Runtime__V1__ContainerStatusResponse *r;
 	const Runtime__V1__ContainerStatus *c;
 	const char *info_json;
@@ -505,8 +559,8 @@ enum mt_err mti_cri_container_decode(const uint8_t *msg, size_t len, const char 
 
 	memset(out, 0, sizeof(*out));
 	r = (Runtime__V1__ContainerStatusResponse *)unpack(
-	    &runtime__v1__container_status_response__descriptor, msg, len, "ContainerStatus", why,
-	    why_len);
+	    &mem, &runtime__v1__container_status_response__descriptor, msg, len, "ContainerStatus",
+	    why, why_len);
 	if (!r)
 		return MT_ERR_ENGINE_REPLY;
 	c = r->status;
@@ -541,13 +595,14 @@ enum mt_err mti_cri_container_decode(const uint8_t *msg, size_t len, const char 
 		e = container_info(info, out);
 out:
 	cJSON_Delete(info);
-	protobuf_c_message_free_unpacked(&r->base, NULL);
+	protobuf_c_message_free_unpacked(&r->base, &mem.allocator);
 	return e;
 }
 
 enum mt_err mti_cri_pod_decode(const uint8_t *msg, size_t len, const char *id,
                                struct mti_cri_pod *out, char *why, size_t why_len)
 {
+	struct pb_mem mem;
 	Runtime__V1__PodSandboxStatusResponse *r;
 	const Runtime__V1__PodSandboxStatus *p;
 	const Runtime__V1__PodSandboxMetadata *m;
@@ -557,8 +612,8 @@ enum mt_err mti_cri_pod_decode(const uint8_t *msg, size_t len, const char *id,
 
 	memset(out, 0, sizeof(*out));
 	r = (Runtime__V1__PodSandboxStatusResponse *)unpack(
-	    &runtime__v1__pod_sandbox_status_response__descriptor, msg, len, "PodSandboxStatus",
-	    why, why_len);
+	    &mem, &runtime__v1__pod_sandbox_status_response__descriptor, msg, len,
+	    "PodSandboxStatus", why, why_len);
 	if (!r)
 		return MT_ERR_ENGINE_REPLY;
 	p = r->status;
@@ -593,20 +648,21 @@ enum mt_err mti_cri_pod_decode(const uint8_t *msg, size_t len, const char *id,
 	}
 out:
 	cJSON_Delete(info);
-	protobuf_c_message_free_unpacked(&r->base, NULL);
+	protobuf_c_message_free_unpacked(&r->base, &mem.allocator);
 	return e;
 }
 
 enum mt_err mti_cri_version_decode(const uint8_t *msg, size_t len, struct mti_cri_version *out,
                                    char *why, size_t why_len)
 {
+	struct pb_mem mem;
 	Runtime__V1__VersionResponse *r;
 	struct mti_grpc_notes ignored = {0};
 	enum mt_err e = MT_OK;
 
 	memset(out, 0, sizeof(*out));
-	r = (Runtime__V1__VersionResponse *)unpack(&runtime__v1__version_response__descriptor, msg,
-	                                           len, "Version", why, why_len);
+	r = (Runtime__V1__VersionResponse *)unpack(&mem, &runtime__v1__version_response__descriptor,
+	                                           msg, len, "Version", why, why_len);
 	if (!r)
 		return MT_ERR_ENGINE_REPLY;
 	if (!take(r->version, "version", &out->version, &ignored) ||
@@ -618,7 +674,7 @@ enum mt_err mti_cri_version_decode(const uint8_t *msg, size_t len, struct mti_cr
 		snprintf(why, why_len, "Version reply names no runtime");
 		e = MT_ERR_ENGINE_REPLY;
 	}
-	protobuf_c_message_free_unpacked(&r->base, NULL);
+	protobuf_c_message_free_unpacked(&r->base, &mem.allocator);
 	return e;
 }
 

@@ -499,6 +499,51 @@ START_TEST(pids_invalid_and_repeated)
 }
 END_TEST
 
+START_TEST(decoding_bounded)
+{
+	/* 2 MiB of empty ProcessInfo entries (two bytes each) would make
+	 * protobuf-c allocate about 50 MiB: refused within the budget */
+	size_t n = 1u << 20, i;
+	uint8_t *m = malloc(2 * n);
+	struct mti_ctd_pids p;
+	char why[128] = "";
+
+	ck_assert_ptr_nonnull(m);
+	for (i = 0; i < n; i++) {
+		m[2 * i] = 0x0a;
+		m[2 * i + 1] = 0x00;
+	}
+	ck_assert_int_eq(mti_ctd_pids_decode(m, 2 * n, &p, why, sizeof(why)), MT_ERR_ENGINE_REPLY);
+	ck_assert_ptr_nonnull(strstr(why, "decodes to more than 32 MiB"));
+	mti_ctd_pids_clear(&p);
+
+	/* 20000 processes, PID 1 to 20000: the first 4096 kept */
+	for (i = 0, n = 0; i < 20000; i++) {
+		uint32_t pid = (uint32_t)i + 1;
+		uint8_t inner[8];
+		size_t k = 0;
+
+		inner[k++] = 0x08; /* pid = 1, varint */
+		while (pid >= 0x80) {
+			inner[k++] = (uint8_t)(pid | 0x80);
+			pid >>= 7;
+		}
+		inner[k++] = (uint8_t)pid;
+		m[n++] = 0x0a;
+		m[n++] = (uint8_t)k;
+		memcpy(m + n, inner, k);
+		n += k;
+	}
+	ck_assert_int_eq(mti_ctd_pids_decode(m, n, &p, why, sizeof(why)), MT_OK);
+	ck_assert_uint_eq(p.n, MTI_GRPC_MAX_PIDS);
+	ck_assert(p.truncated);
+	ck_assert_int_eq(p.items[MTI_GRPC_MAX_PIDS - 1].pid, MTI_GRPC_MAX_PIDS);
+	ck_assert_ptr_nonnull(strstr(p.notes.text[0], "beyond the first 4096"));
+	mti_ctd_pids_clear(&p);
+	free(m);
+}
+END_TEST
+
 START_TEST(requests_encoded)
 {
 	struct mti_buf b;
@@ -544,6 +589,7 @@ static Suite *grpc_suite(void)
 	tcase_add_test(tc, garbage_refused_by_every_decoder);
 	tcase_add_test(tc, cri_caps_and_hostile_info);
 	tcase_add_test(tc, pids_invalid_and_repeated);
+	tcase_add_test(tc, decoding_bounded);
 	tcase_add_test(tc, requests_encoded);
 	suite_add_tcase(s, tc);
 	return s;
