@@ -339,7 +339,18 @@ enum mt_err mti_classify_entry(struct mt_trace *t)
 	words = path_words(t, inside ? inside - 1 : 0);
 	if (!words)
 		return MT_ERR_NOMEM;
-	if (en->exec_index >= 0) {
+	if (en->exec_index >= 0 && t->containers[tc].runtime == MT_RUNTIME_CONTAINERD) {
+		const struct mt_exec_session *x = &engine_of(t, tc)->execs[en->exec_index];
+
+		/* containerd names the exec process of a task, whoever asked
+		 * for it: ctr tasks exec, or crictl or kubectl exec through the
+		 * CRI */
+		en->kind = MT_ENTRY_RUNTIME_EXEC;
+		en->detail =
+		    mti_asprintf("entered through containerd exec process %.64s (ctr tasks "
+		                 "exec, crictl exec or kubectl exec) (%s)",
+		                 x->id ? x->id : "?", words);
+	} else if (en->exec_index >= 0) {
 		const struct mt_engine_container *ec = engine_of(t, tc);
 		const struct mt_exec_session *x = &ec->execs[en->exec_index];
 

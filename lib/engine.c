@@ -91,14 +91,6 @@ struct image_list {
 	struct mti_reply list;
 };
 
-static void reply_clear(struct mti_reply *r)
-{
-	free(r->path);
-	free(r->body);
-	free(r->msg);
-	memset(r, 0, sizeof(*r));
-}
-
 static void replies_free(struct engine_replies *r)
 {
 	size_t i;
@@ -106,13 +98,13 @@ static void replies_free(struct engine_replies *r)
 	if (!r)
 		return;
 	free(r->id);
-	reply_clear(&r->events);
-	reply_clear(&r->inspect);
-	reply_clear(&r->image);
-	reply_clear(&r->changes);
+	mti_reply_clear(&r->events);
+	mti_reply_clear(&r->inspect);
+	mti_reply_clear(&r->image);
+	mti_reply_clear(&r->changes);
 	for (i = 0; i < r->n_execs; i++) {
 		free(r->execs[i].id);
-		reply_clear(&r->execs[i].r);
+		mti_reply_clear(&r->execs[i].r);
 	}
 	free(r->execs);
 	free(r);
@@ -129,7 +121,7 @@ static void engine_free(struct mti_engine *e)
 	free(e->endpoint);
 	free(e->dead_msg);
 	free(e->api_note);
-	reply_clear(&e->ping);
+	mti_reply_clear(&e->ping);
 	free(e->api_version);
 	free(e->engine_version);
 	free(e->engine_os);
@@ -138,7 +130,7 @@ static void engine_free(struct mti_engine *e)
 	free(e->cache);
 	for (i = 0; i < e->n_lists; i++) {
 		free(e->lists[i].image_id);
-		reply_clear(&e->lists[i].list);
+		mti_reply_clear(&e->lists[i].list);
 	}
 	free(e->lists);
 	free(e);
@@ -260,7 +252,7 @@ static enum mt_err request_as(struct mti_engine *e, const char *path, bool expec
 	char msg[256];
 	enum mt_err err;
 
-	reply_clear(r);
+	mti_reply_clear(r);
 	r->asked = true;
 	r->path = mti_strdup(path);
 	if (!r->path)
@@ -384,7 +376,7 @@ static enum mt_err negotiate(struct mti_engine *e)
 			err = mti_decode_version(version.body, version.len, NULL, &e->api_version,
 			                         &e->engine_version, &e->engine_os);
 		}
-		reply_clear(&version);
+		mti_reply_clear(&version);
 		if (err == MT_ERR_NOMEM)
 			return err;
 	}

@@ -208,7 +208,7 @@ static int64_t exec_time(const struct mt_engine_container *ec, const char *id)
 }
 
 static enum mt_err story_exec(struct mt_entry_story *st, const struct mt_engine_container *ec,
-                              const struct mt_exec_session *x)
+                              const struct mt_exec_session *x, bool containerd)
 {
 	char when[40] = "";
 
@@ -221,13 +221,20 @@ static enum mt_err story_exec(struct mt_entry_story *st, const struct mt_engine_
 		return MT_ERR_NOMEM;
 	if (st->exec_time_ns > 0)
 		mti_format_utc_ms(st->exec_time_ns / 1000000, when, sizeof(when));
-	st->text = mti_asprintf(
-	    "someone with access to the container engine ran docker exec: session %.12s, as "
-	    "%s%s%s, command \"%s\"%s%s; who holds access to the engine socket (or the "
-	    "orchestrator) is the question",
-	    x->id ? x->id : "?", st->exec_user ? "user \"" : "the container's default user",
-	    st->exec_user ? st->exec_user : "", st->exec_user ? "\"" : "", st->exec_command,
-	    *when ? ", at " : "", when);
+	if (containerd)
+		st->text = mti_asprintf(
+		    "someone with access to containerd ran an exec in the container (ctr tasks "
+		    "exec, or crictl or kubectl exec through the CRI): exec process %.64s%s%s; who "
+		    "holds access to containerd's socket (or the orchestrator) is the question",
+		    x->id ? x->id : "?", *when ? ", at " : "", when);
+	else
+		st->text = mti_asprintf(
+		    "someone with access to the container engine ran docker exec: session %.12s, "
+		    "as %s%s%s, command \"%s\"%s%s; who holds access to the engine socket (or the "
+		    "orchestrator) is the question",
+		    x->id ? x->id : "?", st->exec_user ? "user \"" : "the container's default user",
+		    st->exec_user ? st->exec_user : "", st->exec_user ? "\"" : "", st->exec_command,
+		    *when ? ", at " : "", when);
 	return st->text ? MT_OK : MT_ERR_NOMEM;
 }
 
@@ -318,9 +325,11 @@ enum mt_err mti_entry_story_build(struct mt_trace *t)
 		return st->text ? MT_OK : MT_ERR_NOMEM;
 	case MT_ENTRY_DOCKER_EXEC:
 		if (ec && t->entry.exec_index >= 0)
-			return story_exec(st, ec, &ec->execs[t->entry.exec_index]);
+			return story_exec(st, ec, &ec->execs[t->entry.exec_index], false);
 		break;
 	case MT_ENTRY_RUNTIME_EXEC:
+		if (ec && t->entry.exec_index >= 0)
+			return story_exec(st, ec, &ec->execs[t->entry.exec_index], true);
 		st->kind = MT_STORY_EXEC;
 		st->text = mti_asprintf("entered from outside the container through the runtime "
 		                        "(docker exec, kubectl exec), no exec session named by the "

@@ -10,10 +10,19 @@
 #include "trace_model.h"
 #include "util.h"
 
+void mti_reply_clear(struct mti_reply *r)
+{
+	free(r->path);
+	free(r->body);
+	free(r->msg);
+	memset(r, 0, sizeof(*r));
+}
+
 /* The backends, asked in this order: the first that serves a container
  * describes it. */
 static const struct mti_runtime_ops *const backends[] = {
     &mti_runtime_docker,
+    &mti_runtime_containerd,
 };
 
 struct slot {

@@ -10,7 +10,7 @@
  * replies for the whole session: one set of requests per container per
  * run.
  *
- * Adding a backend (containerd over gRPC, CRI, ...):
+ * Adding a backend (CRI-O, ...):
  *  1. write lib/runtime_NAME.c with a `const struct mti_runtime_ops
  *     mti_runtime_NAME` filling every operation below (the Docker/Podman
  *     HTTP backend, engine.c, is the example), and declare it here;
@@ -38,6 +38,9 @@ struct mti_reply {
 	size_t len;
 	char *msg;
 };
+
+/* Frees what r holds and zeroes it. */
+void mti_reply_clear(struct mti_reply *r);
 
 /* What every backend is opened with. */
 struct mti_runtime_config {
@@ -95,8 +98,10 @@ struct mti_runtime_ops {
 };
 
 /* The backends (engine.c: Docker Engine API over HTTP, also served by
- * Podman). */
+ * Podman; runtime_containerd.c: containerd's own API and its CRI plugin
+ * over gRPC). */
 extern const struct mti_runtime_ops mti_runtime_docker;
+extern const struct mti_runtime_ops mti_runtime_containerd;
 
 /* The runtimes of one session. Every function below accepts NULL (no
  * runtime is asked, --no-engine) and then does nothing, but

@@ -39,6 +39,14 @@ check "pod: dropped by the init's tree, the verdict names the pod" \
 	 (.verdict.summary | test("image docker.io/metabase/metabase:v0.46.6\\) of Kubernetes pod shop/billing-api-7d9f"))' \
 	"$MT_TMP/pod.json"
 
+check "pod: the CRI answered: container name, pod, image and its ID, labels" \
+	".engine.reachable and .containers[0].engine.name == \"api\" and
+	 .containers[0].engine.image.reference == \"docker.io/metabase/metabase:v0.46.6\" and
+	 (.containers[0].engine.image.id | test(\"^sha256:[0-9a-f]{64}$\")) and
+	 .containers[0].engine.image.source == \"local\" and
+	 (.containers[0].engine.labels | any(.key == \"io.kubernetes.pod.namespace\" and .value == \"shop\")) and
+	 .containers[0].engine.status == \"running\" and .containers[0].engine.restart_count == 0 and
+	 .containers[0].engine.init_pid > 1" "$MT_TMP/pod.json"
 check_markdown "$pid" "crictl stop ${cid:0:12} && crictl rm ${cid:0:12}" \
 	"kubectl -n shop delete pod billing-api-7d9f" "a controller"
 
@@ -52,6 +60,9 @@ check "socket gone: pod and image names from the bundle" \
 	".containers[0].kubernetes.pod_name == \"billing-api-7d9f\" and
 	 .containers[0].runtime_task.bundle.image == \"docker.io/metabase/metabase:v0.46.6\"" \
 	"$MT_TMP/nosock.json"
+check "socket gone: containerd unreachable, said once as a warning, no runtime facts" \
+	'.engine.reachable == false and .containers[0].engine == null and
+	 ([.warnings[] | select(.message | test("no such socket"))] | length) == 1' "$MT_TMP/nosock.json"
 grep -q "shop/billing-api-7d9f" "$MT_TMP/nosock.txt" && echo "ok: text names the pod" ||
 	fail "the text report does not name shop/billing-api-7d9f"
 
@@ -61,7 +72,10 @@ MT_CHILDREN+=($!)
 pid2=$(wait_pid -f -- "^/usr/share/payload/miner --cri-exec-$$") || die "the ExecSync process did not start"
 mt --json "$pid2" >"$MT_TMP/exec.json" || die "minertrace failed on the ExecSync process"
 validate "$MT_SCHEMA" "$MT_TMP/exec.json"
-check "exec: entered from outside through the shim" '.entry.kind == "runtime-exec"' "$MT_TMP/exec.json"
+check "exec: entered from outside through the shim, the CRI's exec ID from ListPids" \
+	".entry.kind == \"runtime-exec\" and (.entry.exec_id | test(\"^[0-9a-f]{64}$\")) and
+	 (.containers[0].engine.exec_sessions | any(.pid == $pid2 and .id == \"$(jq -r .entry.exec_id "$MT_TMP/exec.json")\"))" \
+	"$MT_TMP/exec.json"
 check "exec: same container" ".containers[0].id == \"$cid\"" "$MT_TMP/exec.json"
 
 finish

@@ -23,6 +23,14 @@ check "ctr run: placed in container $id of containerd, namespace default" \
 	".containers[0].id == \"$id\" and .containers[0].runtime == \"containerd\" and
 	 .containers[0].runtime_task.namespace == \"default\" and .containers[0].runtime_task.cri == false and
 	 .containers[0].runtime_task.address == \"$CONTAINERD_ADDRESS\"" "$MT_TMP/run.json"
+digest=$(ctd default images ls | awk '$1 == "docker.io/xmrig/xmrig:6.21.0" { print $3 }')
+check "ctr run: containerd's API answered: the record's image and args, the image's digest" \
+	".engine.enabled and .engine.reachable and .engine.endpoint == \"unix://$CONTAINERD_ADDRESS\" and
+	 .containers[0].engine.name == \"$id\" and
+	 .containers[0].engine.image.reference == \"docker.io/xmrig/xmrig:6.21.0\" and
+	 .containers[0].engine.image.id == \"$digest\" and
+	 .containers[0].engine.path == \"/usr/bin/xmrig\" and
+	 .containers[0].engine.exec_sessions == []" "$MT_TMP/run.json"
 check "ctr run: the image's own entrypoint, never a host process" \
 	'.entry.kind == "container-init" and .verdict.classification != "host-process" and
 	 (.verdict.summary | test("could not be placed") | not)' "$MT_TMP/run.json"
@@ -58,8 +66,21 @@ ctd default tasks exec -d --exec-id "mt-exec-$$" "$id" /usr/bin/xmrig --exec-mar
 pid3=$(wait_pid -f -- "^/usr/bin/xmrig --exec-marker-$$") || die "the exec'd process did not start"
 mt --json "$pid3" >"$MT_TMP/exec.json" || die "minertrace failed on the exec'd process"
 validate "$MT_SCHEMA" "$MT_TMP/exec.json"
-check "ctr tasks exec: entered from outside through the shim, in container $id" \
-	".entry.kind == \"runtime-exec\" and .entry.exec_id == null and .containers[0].id == \"$id\" and
-	 .containers[0].runtime == \"containerd\"" "$MT_TMP/exec.json"
+check "ctr tasks exec: entered from outside through the shim, in container $id, exec ID from ListPids" \
+	".entry.kind == \"runtime-exec\" and .entry.exec_id == \"mt-exec-$$\" and .containers[0].id == \"$id\" and
+	 .containers[0].runtime == \"containerd\" and
+	 (.containers[0].engine.exec_sessions | any(.id == \"mt-exec-$$\" and .pid == $pid3 and .started_pid == $pid3))" \
+	"$MT_TMP/exec.json"
+# --collect keeps containerd's raw replies, the ListPids one naming the exec
+mt --collect "$MT_TMP/ev" "$pid3" >/dev/null 2>&1 || fail "--collect failed on the exec'd process"
+for f in containerd-container.pb containerd-image.pb containerd-pids.pb; do
+	[ -s "$MT_TMP/ev/engine/${id:0:12}/$f" ] && echo "ok: collected $f" || fail "$f was not collected"
+done
+grep -q "mt-exec-$$" "$MT_TMP/ev/engine/${id:0:12}/containerd-pids.pb" &&
+	echo "ok: the collected ListPids reply names the exec" ||
+	fail "the collected ListPids reply lacks mt-exec-$$"
+check "ctr tasks exec: the story names containerd's exec, not docker's" \
+	'(.postmortem.entry_story.text | test("containerd ran an exec")) and
+	 (.postmortem.entry_story.text | test("docker") | not)' "$MT_TMP/exec.json"
 
 finish

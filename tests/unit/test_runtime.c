@@ -279,11 +279,49 @@ START_TEST(no_runtime_asks_nothing)
 	ck_assert_ptr_null(upper);
 	ck_assert_uint_eq(mti_runtime_requests(NULL), 0);
 	ck_assert_uint_eq(t.n_warnings, 0);
-	/* whether a runtime could be asked: the table's Docker backend */
+	/* whether a runtime could be asked: the table's Docker backend, and
+	 * the containerd backend for containerd's tasks (any ID a user gave) */
 	ck_assert(mti_runtime_serves(NULL, DOCKER_ID, MT_RUNTIME_DOCKER));
 	ck_assert(mti_runtime_serves(NULL, DOCKER_ID, MT_RUNTIME_PODMAN));
-	ck_assert(!mti_runtime_serves(NULL, DOCKER_ID, MT_RUNTIME_CONTAINERD));
+	ck_assert(mti_runtime_serves(NULL, DOCKER_ID, MT_RUNTIME_CONTAINERD));
+	ck_assert(mti_runtime_serves(NULL, "webapp", MT_RUNTIME_CONTAINERD));
+	ck_assert(!mti_runtime_serves(NULL, DOCKER_ID, MT_RUNTIME_CRIO));
 	ck_assert(!mti_runtime_serves(NULL, "0123", MT_RUNTIME_DOCKER));
+}
+END_TEST
+
+/* The containerd backend asks the containerd the shim names: with no
+ * socket there, one warning, one request, no runtime facts, and the
+ * exec IDs are not asked of a containerd that is gone. */
+START_TEST(containerd_backend_unreachable)
+{
+	struct mt_runtime_task task = {.namespace = (char *)"default",
+	                               .address = (char *)"/nonexistent/containerd.sock"};
+	struct mt_container ctrd = {
+	    .id = "webapp", .runtime = MT_RUNTIME_CONTAINERD, .task = &task};
+	const struct mti_runtime_ops *const ctd[] = {&mti_runtime_containerd};
+	struct mti_runtime *rt;
+	struct mt_trace t;
+	char seen[128] = "";
+
+	memset(&t, 0, sizeof(t));
+	ck_assert_int_eq(mti_runtime_new_with(&cfg, ctd, 1, &rt), MT_OK);
+	ck_assert_int_eq(mti_runtime_describe(rt, &t, &ctrd, NULL), MT_OK);
+	ck_assert_ptr_null(ctrd.engine);
+	ck_assert(t.engine.enabled && !t.engine.reachable);
+	ck_assert_str_eq(t.engine.endpoint, "unix:///nonexistent/containerd.sock");
+	ck_assert_uint_eq(mti_runtime_requests(rt), 1);
+	ck_assert_uint_eq(t.n_warnings, 1);
+	ck_assert_ptr_nonnull(strstr(t.warnings[0].message, "no such socket"));
+	ck_assert_int_eq(t.warnings[0].code, MT_ERR_ENGINE_UNREACHABLE);
+	/* asked once per session: a second trace adds a warning, no request */
+	ck_assert_int_eq(mti_runtime_describe(rt, &t, &ctrd, NULL), MT_OK);
+	ck_assert_uint_eq(mti_runtime_requests(rt), 1);
+	ck_assert(mti_runtime_replies(rt, "webapp", visit_name, seen));
+	ck_assert_str_eq(seen, "containerd-container.pbcontainerd-pids.pb");
+	mti_runtime_free(rt);
+	mti_warnings_free(t.warnings, t.n_warnings);
+	free(t.engine.endpoint);
 }
 END_TEST
 
@@ -346,6 +384,7 @@ static Suite *runtime_suite(void)
 	tcase_add_test(tc, the_job_asks_each_backend_its_own_containers);
 	tcase_add_test(tc, the_spread_asks_the_backend_of_its_container);
 	tcase_add_test(tc, no_runtime_asks_nothing);
+	tcase_add_test(tc, containerd_backend_unreachable);
 	tcase_add_test(tc, host_facts_from_a_captured_tree);
 	tcase_add_test(tc, namespace_inode_from_its_link);
 	suite_add_tcase(s, tc);

@@ -1,0 +1,675 @@
+/* The containerd backend: the containers a containerd shim runs (runtime
+ * containerd), asked of the containerd that owns them (the shim's
+ * -address) over gRPC. A task created natively (ctr run, nerdctl) is asked
+ * through containerd's own API in its namespace: the container record,
+ * its image and the exec ID of each of its processes. A Kubernetes pod's
+ * container (created through the CRI plugin) is asked through the CRI:
+ * its status and its pod's, then the exec IDs through the native API in
+ * the CRI's namespace. Raw replies are kept per container for the session
+ * (--collect); a transport failure ends all talk with that containerd for
+ * the run, and the bundle next to the shim still names what it can.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_decode.h"
+#include "grpc.h"
+#include "grpc_decode.h"
+#include "runtime.h"
+#include "trace_model.h"
+#include "util.h"
+
+#define DEFAULT_CONTAINERD_SOCKET "/run/containerd/containerd.sock"
+#define CRI_NAMESPACE "k8s.io"
+#define MAX_SOCKETS 8
+#define MAX_CACHED_CONTAINERS 1024
+
+/* One containerd socket, its client made on first use. */
+struct ctd_conn {
+	char *path;
+	char *endpoint; /* unix://path */
+	struct mti_grpc *grpc;
+	enum mt_err dead; /* sticky transport failure, MT_OK while usable */
+	char *dead_msg;
+	bool answered;
+};
+
+/* The calls kept about one container, in the order asked. */
+enum { R_CONTAINER, R_IMAGE, R_PIDS, R_CRI_CONTAINER, R_CRI_POD, N_REPLIES };
+
+static const char *const reply_names[N_REPLIES] = {
+    "containerd-container.pb", "containerd-image.pb", "containerd-pids.pb",
+    "cri-container-status.pb", "cri-pod-status.pb",
+};
+
+struct ctd_replies {
+	char *id;
+	bool fetched;
+	struct ctd_conn *conn;
+	char *ns;
+	bool cri;
+	struct mti_reply r[N_REPLIES];
+};
+
+struct ctd_state {
+	int64_t deadline_ms;
+	size_t max_reply;
+	unsigned requests;
+	struct ctd_conn conns[MAX_SOCKETS];
+	size_t n_conns;
+	struct ctd_conn overflow; /* for sockets beyond MAX_SOCKETS: never asked */
+	struct ctd_replies **cache;
+	size_t n_cache, cap_cache;
+};
+
+static struct ctd_state *state_of(struct mti_backend *b)
+{
+	return (struct ctd_state *)(void *)b;
+}
+
+static const struct ctd_state *state_of_const(const struct mti_backend *b)
+{
+	return (const struct ctd_state *)(const void *)b;
+}
+
+static void ctd_close(struct mti_backend *b)
+{
+	struct ctd_state *s = state_of(b);
+	size_t i, k;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->n_conns; i++) {
+		mti_grpc_free(s->conns[i].grpc);
+		free(s->conns[i].path);
+		free(s->conns[i].endpoint);
+		free(s->conns[i].dead_msg);
+	}
+	free(s->overflow.path);
+	free(s->overflow.endpoint);
+	free(s->overflow.dead_msg);
+	for (i = 0; i < s->n_cache; i++) {
+		for (k = 0; k < N_REPLIES; k++)
+			mti_reply_clear(&s->cache[i]->r[k]);
+		free(s->cache[i]->id);
+		free(s->cache[i]->ns);
+		free(s->cache[i]);
+	}
+	free(s->cache);
+	free(s);
+}
+
+static struct mti_backend *ctd_open(const struct mti_runtime_config *cfg)
+{
+	struct ctd_state *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->deadline_ms = mti_monotonic_ms() + cfg->timeout_ms;
+	s->max_reply = cfg->max_reply;
+	return (struct mti_backend *)(void *)s;
+}
+
+static unsigned ctd_requests(const struct mti_backend *b)
+{
+	return state_of_const(b)->requests;
+}
+
+/* Containers a containerd shim runs; the docker namespace "moby" is the
+ * Docker backend's (its runtime is docker). */
+static bool ctd_serves(const char *endpoint, const char *id, enum mt_runtime runtime)
+{
+	(void)endpoint;
+	return id && *id && runtime == MT_RUNTIME_CONTAINERD;
+}
+
+/* The connection to the containerd at path, its client made on first
+ * use; NULL only without memory. */
+static struct ctd_conn *conn_for(struct ctd_state *s, const char *path)
+{
+	struct ctd_conn *cn;
+	char msg[256] = "";
+	enum mt_err err;
+	size_t i;
+
+	for (i = 0; i < s->n_conns; i++)
+		if (!strcmp(s->conns[i].path, path))
+			return &s->conns[i];
+	if (s->n_conns == MAX_SOCKETS) {
+		/* shims naming more containerds than this are not followed */
+		if (!s->overflow.dead) {
+			s->overflow.dead = MT_ERR_LIMIT;
+			s->overflow.path = mti_strdup("(more sockets)");
+			s->overflow.endpoint = mti_strdup("(more sockets)");
+			s->overflow.dead_msg = mti_asprintf("shims name more than %d containerd "
+			                                    "sockets: the others are not asked",
+			                                    MAX_SOCKETS);
+			if (!s->overflow.path || !s->overflow.endpoint || !s->overflow.dead_msg)
+				return NULL;
+		}
+		return &s->overflow;
+	}
+	cn = &s->conns[s->n_conns];
+	cn->path = mti_strdup(path);
+	cn->endpoint = mti_asprintf("unix://%s", path);
+	if (!cn->path || !cn->endpoint) {
+		free(cn->path);
+		free(cn->endpoint);
+		memset(cn, 0, sizeof(*cn));
+		return NULL;
+	}
+	s->n_conns++;
+	err = mti_grpc_new(path, s->deadline_ms, s->max_reply, &cn->grpc, msg, sizeof(msg));
+	if (err) {
+		cn->dead = err;
+		cn->dead_msg = mti_asprintf("cannot set up the gRPC client: %s",
+		                            msg[0] ? msg : mt_strerror(err));
+		if (!cn->dead_msg)
+			return NULL;
+	}
+	return cn;
+}
+
+/* The replies kept about container id, made on first use; NULL only
+ * without memory or over the cap. */
+static struct ctd_replies *cache_get(struct ctd_state *s, const char *id)
+{
+	struct ctd_replies *r;
+	size_t i;
+
+	for (i = 0; i < s->n_cache; i++)
+		if (!strcmp(s->cache[i]->id, id))
+			return s->cache[i];
+	if (s->n_cache == MAX_CACHED_CONTAINERS)
+		return NULL;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
+	if (mti_grow((void **)&s->cache, &s->cap_cache, s->n_cache + 1, sizeof(*s->cache)))
+		return NULL;
+	r = calloc(1, sizeof(*r));
+	if (!r || !(r->id = mti_strdup(id))) {
+		free(r);
+		return NULL;
+	}
+	s->cache[s->n_cache++] = r;
+	return r;
+}
+
+static const struct ctd_replies *cache_find(const struct ctd_state *s, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_cache; i++)
+		if (!strcmp(s->cache[i]->id, id))
+			return s->cache[i];
+	return NULL;
+}
+
+/* A transport failure: nothing more is asked of that containerd. */
+static bool transport_failure(enum mt_err err)
+{
+	return err == MT_ERR_ENGINE_UNREACHABLE || err == MT_ERR_ENGINE_TIMEOUT ||
+	       err == MT_ERR_PERMISSION || err == MT_ERR_UNSUPPORTED;
+}
+
+/* Asks rpc about id into r (its raw reply kept), decoding into out for
+ * the calls that depend on it. MT_ERR_NOMEM, else MT_OK with r->err
+ * saying how it went. */
+static enum mt_err ask(struct ctd_state *s, struct ctd_replies *set, enum mti_rpc rpc,
+                       const char *id, struct mti_reply *r, void *out)
+{
+	struct ctd_conn *cn = set->conn;
+	struct mti_buf raw;
+	char msg[512] = "";
+
+	r->asked = true;
+	r->path = mti_asprintf("%s %s", mti_rpc_method(rpc), id ? id : "");
+	if (!r->path)
+		return MT_ERR_NOMEM;
+	if (cn->dead) {
+		r->err = cn->dead;
+		r->msg = mti_strdup(cn->dead_msg);
+		return r->msg ? MT_OK : MT_ERR_NOMEM;
+	}
+	mti_buf_init(&raw);
+	s->requests++;
+	r->err = mti_grpc_rpc(cn->grpc, set->ns, rpc, id, out, &raw, msg, sizeof(msg));
+	if (r->err == MT_ERR_NOMEM) {
+		mti_buf_free(&raw);
+		return MT_ERR_NOMEM;
+	}
+	if (!transport_failure(r->err))
+		cn->answered = true;
+	else if (!cn->dead) {
+		cn->dead = r->err;
+		cn->dead_msg = mti_asprintf("containerd at %s: %s", cn->path, msg);
+		if (!cn->dead_msg) {
+			mti_buf_free(&raw);
+			return MT_ERR_NOMEM;
+		}
+	}
+	r->len = raw.len;
+	r->body = mti_buf_steal(&raw);
+	r->msg = r->err ? mti_strdup(msg) : NULL;
+	if (!r->body || (r->err && !r->msg))
+		return MT_ERR_NOMEM;
+	return MT_OK;
+}
+
+/* Asks everything about container c once per session. */
+static enum mt_err fetch(struct ctd_state *s, struct ctd_replies *set, const struct mt_container *c)
+{
+	const struct mt_runtime_task *task = c->task;
+	struct mti_ctd_container ctr;
+	struct mti_cri_container cc;
+	struct mti_cri_pod pod;
+	struct mti_ctd_pids pids;
+	enum mt_err err;
+
+	set->fetched = true;
+	set->cri = task ? task->cri : c->pod_uid != NULL;
+	set->ns = mti_strdup(task && task->namespace ? task->namespace
+	                     : set->cri              ? CRI_NAMESPACE
+	                                             : "default");
+	set->conn = conn_for(s, task && task->address ? task->address : DEFAULT_CONTAINERD_SOCKET);
+	if (!set->ns || !set->conn)
+		return MT_ERR_NOMEM;
+	if (set->cri) {
+		memset(&cc, 0, sizeof(cc));
+		err = ask(s, set, MTI_RPC_CRI_CONTAINER, c->id, &set->r[R_CRI_CONTAINER], &cc);
+		if (!err && !set->r[R_CRI_CONTAINER].err && cc.sandbox_id) {
+			memset(&pod, 0, sizeof(pod));
+			err = ask(s, set, MTI_RPC_CRI_POD, cc.sandbox_id, &set->r[R_CRI_POD], &pod);
+			mti_cri_pod_clear(&pod);
+		}
+		mti_cri_container_clear(&cc);
+	} else {
+		memset(&ctr, 0, sizeof(ctr));
+		err = ask(s, set, MTI_RPC_CTD_CONTAINER, c->id, &set->r[R_CONTAINER], &ctr);
+		if (!err && !set->r[R_CONTAINER].err && ctr.image) {
+			struct mti_ctd_image im;
+
+			memset(&im, 0, sizeof(im));
+			err = ask(s, set, MTI_RPC_CTD_IMAGE, ctr.image, &set->r[R_IMAGE], &im);
+			mti_ctd_image_clear(&im);
+		}
+		mti_ctd_container_clear(&ctr);
+	}
+	if (!err) {
+		memset(&pids, 0, sizeof(pids));
+		err = ask(s, set, MTI_RPC_CTD_PIDS, c->id, &set->r[R_PIDS], &pids);
+		mti_ctd_pids_clear(&pids);
+	}
+	return err;
+}
+
+static void warn_notes(struct mt_trace *t, const char *what, const struct mti_grpc_notes *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->n; i++)
+		mti_warn(t, MT_ERR_ENGINE_REPLY, 0, "engine", "%s: %s", what, n->text[i]);
+}
+
+/* A copy of a time in ns since the epoch as text; NULL when unknown. */
+static bool time_text(int64_t ns, char **out)
+{
+	char buf[40];
+
+	*out = NULL;
+	if (ns <= 0)
+		return true;
+	*out = mti_strdup(mti_format_utc_ms(ns / 1000000, buf, sizeof(buf)));
+	return *out != NULL;
+}
+
+/* Copies labels into ec. */
+static enum mt_err copy_labels(const struct mti_kv_list *l, struct mt_engine_container *ec)
+{
+	size_t i;
+
+	if (!l->n)
+		return MT_OK;
+	ec->labels = calloc(l->n, sizeof(*ec->labels));
+	if (!ec->labels)
+		return MT_ERR_NOMEM;
+	for (i = 0; i < l->n; i++) {
+		ec->labels[i].key = mti_strdup(l->items[i].key);
+		ec->labels[i].value = mti_strdup(l->items[i].value);
+		ec->n_labels = i + 1;
+		if (!ec->labels[i].key || !ec->labels[i].value)
+			return MT_ERR_NOMEM;
+	}
+	return MT_OK;
+}
+
+/* Sets *dst to a copy of src unless it is set already. */
+static bool take_str(char **dst, const char *src)
+{
+	if (*dst || !src)
+		return true;
+	*dst = mti_strdup(src);
+	return *dst != NULL;
+}
+
+/* The image as the CRI tells it: image_ref is a registry digest
+ * ("name@sha256:...") when the image came from a registry, else its ID. */
+static enum mt_err cri_image(const struct mti_cri_container *cc, struct mt_engine_container *ec)
+{
+	struct mt_image *img = &ec->image;
+
+	if (!cc->image_ref)
+		return MT_OK;
+	ec->have_image = true;
+	if (!strchr(cc->image_ref, '@')) {
+		img->source = MT_IMAGE_SOURCE_LOCAL;
+		return take_str(&img->id, cc->image_ref) ? MT_OK : MT_ERR_NOMEM;
+	}
+	img->repo_digests = calloc(1, sizeof(*img->repo_digests));
+	if (!img->repo_digests || !(img->repo_digests[0] = mti_strdup(cc->image_ref)))
+		return MT_ERR_NOMEM;
+	img->n_repo_digests = 1;
+	img->registry = mti_reference_registry(cc->image_ref);
+	if (!img->registry)
+		return MT_ERR_NOMEM;
+	img->source = strcmp(img->registry, "docker.io") == 0 ? MT_IMAGE_SOURCE_DOCKER_HUB
+	                                                      : MT_IMAGE_SOURCE_REGISTRY;
+	return MT_OK;
+}
+
+/* The CRI's container and pod status into ec. */
+static enum mt_err decode_cri(struct mt_trace *t, const struct ctd_replies *set,
+                              struct mt_engine_container *ec)
+{
+	const struct mti_reply *rc = &set->r[R_CRI_CONTAINER], *rp = &set->r[R_CRI_POD];
+	struct mti_cri_container cc;
+	struct mti_cri_pod pod;
+	char why[256] = "";
+	enum mt_err err;
+
+	memset(&pod, 0, sizeof(pod));
+	err = mti_cri_container_decode((const uint8_t *)rc->body, rc->len, set->id, &cc, why,
+	                               sizeof(why));
+	if (err) {
+		mti_cri_container_clear(&cc);
+		return err;
+	}
+	warn_notes(t, "CRI ContainerStatus", &cc.notes);
+	if (rp->asked && !rp->err) {
+		err = mti_cri_pod_decode((const uint8_t *)rp->body, rp->len, cc.sandbox_id, &pod,
+		                         why, sizeof(why));
+		if (err == MT_ERR_NOMEM)
+			goto out;
+		if (err)
+			mti_warn(t, err, 0, "engine", "CRI PodSandboxStatus: %s", why);
+		else
+			warn_notes(t, "CRI PodSandboxStatus", &pod.notes);
+	}
+	ec->restart_count = cc.attempt;
+	ec->init_pid = cc.pid;
+	if (!take_str(&ec->id, cc.id) || !take_str(&ec->name, cc.name) ||
+	    !take_str(&ec->image_ref, cc.image) || !take_str(&ec->image_id, cc.image_ref) ||
+	    !take_str(&ec->status, cc.state) || !time_text(cc.created_ns, &ec->created) ||
+	    !time_text(cc.started_ns, &ec->started_at) || !take_str(&ec->k8s_pod_name, pod.name) ||
+	    !take_str(&ec->k8s_namespace, pod.namespace) || !take_str(&ec->k8s_pod_uid, pod.uid) ||
+	    !take_str(&ec->k8s_pod_name, mti_kv_get(&cc.labels, "io.kubernetes.pod.name")) ||
+	    !take_str(&ec->k8s_namespace, mti_kv_get(&cc.labels, "io.kubernetes.pod.namespace")) ||
+	    !take_str(&ec->k8s_pod_uid, mti_kv_get(&cc.labels, "io.kubernetes.pod.uid")) ||
+	    !take_str(&ec->k8s_container, cc.name)) {
+		err = MT_ERR_NOMEM;
+		goto out;
+	}
+	if (cc.have_privileged)
+		ec->privileged = cc.privileged;
+	err = copy_labels(&cc.labels, ec);
+	if (!err)
+		err = cri_image(&cc, ec);
+out:
+	mti_cri_pod_clear(&pod);
+	mti_cri_container_clear(&cc);
+	return err;
+}
+
+/* containerd's container record and its image into ec. */
+static enum mt_err decode_native(struct mt_trace *t, const struct ctd_replies *set,
+                                 struct mt_engine_container *ec)
+{
+	const struct mti_reply *rc = &set->r[R_CONTAINER], *ri = &set->r[R_IMAGE];
+	struct mti_ctd_container ctr;
+	struct mti_ctd_image im;
+	char why[256] = "";
+	enum mt_err err;
+
+	memset(&im, 0, sizeof(im));
+	err = mti_ctd_container_decode((const uint8_t *)rc->body, rc->len, set->id, &ctr, why,
+	                               sizeof(why));
+	if (err) {
+		mti_ctd_container_clear(&ctr);
+		return err;
+	}
+	warn_notes(t, "containerd Containers.Get", &ctr.notes);
+	if (!take_str(&ec->id, ctr.id) || !take_str(&ec->name, ctr.id) ||
+	    !take_str(&ec->image_ref, ctr.image) || !time_text(ctr.created_ns, &ec->created) ||
+	    (ctr.spec.n_args && !take_str(&ec->path, ctr.spec.args[0])) ||
+	    (ctr.spec.n_args > 1 &&
+	     mti_strv_dup(ctr.spec.args + 1, ctr.spec.n_args - 1, &ec->args) != MT_OK)) {
+		err = MT_ERR_NOMEM;
+		goto out;
+	}
+	if (ctr.spec.n_args > 1)
+		ec->n_args = ctr.spec.n_args - 1;
+	err = copy_labels(&ctr.labels, ec);
+	if (err || !ri->asked)
+		goto out;
+	if (ri->err) {
+		mti_warn(t, ri->err, 0, "engine", "containerd Images.Get %s: %s", ctr.image,
+		         ri->msg ? ri->msg : mt_strerror(ri->err));
+		goto out;
+	}
+	err = mti_ctd_image_decode((const uint8_t *)ri->body, ri->len, ctr.image, &im, why,
+	                           sizeof(why));
+	if (err && err != MT_ERR_NOMEM) {
+		mti_warn(t, err, 0, "engine", "containerd Images.Get: %s", why);
+		err = MT_OK;
+		goto out;
+	}
+	if (err)
+		goto out;
+	warn_notes(t, "containerd Images.Get", &im.notes);
+	/* containerd keeps no registry digest apart from the manifest's: where
+	 * the image came from is not told */
+	ec->have_image = true;
+	if (!take_str(&ec->image_id, im.digest) || !take_str(&ec->image.id, im.digest) ||
+	    !time_text(im.created_ns, &ec->image.created))
+		err = MT_ERR_NOMEM;
+out:
+	mti_ctd_image_clear(&im);
+	mti_ctd_container_clear(&ctr);
+	return err;
+}
+
+/* The exec IDs of the task's processes into ec's exec sessions. */
+static enum mt_err decode_pids(struct mt_trace *t, const struct ctd_replies *set,
+                               struct mt_engine_container *ec)
+{
+	const struct mti_reply *r = &set->r[R_PIDS];
+	struct mti_ctd_pids p;
+	char why[256] = "";
+	size_t i, n = 0;
+	enum mt_err err;
+
+	if (!r->asked)
+		return MT_OK;
+	if (r->err) {
+		mti_warn(t, r->err, 0, "engine", "containerd Tasks.ListPids: %s",
+		         r->msg ? r->msg : mt_strerror(r->err));
+		return MT_OK;
+	}
+	err = mti_ctd_pids_decode((const uint8_t *)r->body, r->len, &p, why, sizeof(why));
+	if (err) {
+		mti_ctd_pids_clear(&p);
+		if (err != MT_ERR_NOMEM)
+			mti_warn(t, err, 0, "engine", "containerd Tasks.ListPids: %s", why);
+		return err == MT_ERR_NOMEM ? err : MT_OK;
+	}
+	warn_notes(t, "containerd Tasks.ListPids", &p.notes);
+	for (i = 0; i < p.n; i++)
+		n += p.items[i].exec_id != NULL;
+	ec->execs = n ? calloc(n, sizeof(*ec->execs)) : NULL;
+	if (n && !ec->execs)
+		err = MT_ERR_NOMEM;
+	for (i = 0; !err && i < p.n; i++) {
+		struct mt_exec_session *x;
+
+		if (!p.items[i].exec_id)
+			continue;
+		x = &ec->execs[ec->n_execs++];
+		x->pid = p.items[i].pid;
+		x->running = true; /* ListPids names live processes only */
+		x->exit_code = -1;
+		x->chain_index = -1;
+		x->id = mti_strdup(p.items[i].exec_id);
+		if (!x->id)
+			err = MT_ERR_NOMEM;
+	}
+	mti_ctd_pids_clear(&p);
+	return err;
+}
+
+/* Says how the container's main call went when it gave no record. */
+static void warn_missing(struct mt_trace *t, const struct ctd_replies *set, const char *what,
+                         const struct mti_reply *r, enum mt_err decode_err)
+{
+	char shortid[16];
+
+	mt_short_id(set->id, shortid, sizeof(shortid));
+	if (r->err == MT_ERR_NOT_FOUND)
+		mti_warn(t, MT_ERR_NOT_FOUND, 0, "engine",
+		         "containerd at %s does not know container %s (%s, namespace %s)",
+		         set->conn->path, shortid, what, set->ns);
+	else if (r->err)
+		mti_warn(t, r->err, 0, "engine",
+		         "%s: %s; runtime facts are missing (the bundle "
+		         "next to the shim still names what it can)",
+		         what, r->msg ? r->msg : mt_strerror(r->err));
+	else
+		mti_warn(t, decode_err, 0, "engine", "%s: the reply about container %s is unusable",
+		         what, shortid);
+}
+
+static enum mt_err fill_status(const struct ctd_state *s, struct mt_trace *t,
+                               const struct ctd_conn *cn)
+{
+	t->engine.enabled = true;
+	t->engine.reachable = t->engine.reachable || cn->answered;
+	t->engine.requests = s->requests;
+	if (!t->engine.endpoint && !(t->engine.endpoint = mti_strdup(cn->endpoint)))
+		return MT_ERR_NOMEM;
+	return MT_OK;
+}
+
+static enum mt_err ctd_describe(struct mti_backend *b, struct mt_trace *t, struct mt_container *c,
+                                const char *target_exe_path)
+{
+	struct ctd_state *s = state_of(b);
+	struct ctd_replies *set = cache_get(s, c->id);
+	struct mt_engine_container *ec;
+	const struct mti_reply *main_reply;
+	const char *what;
+	enum mt_err err;
+
+	(void)target_exe_path;
+	if (!set)
+		return MT_ERR_NOMEM;
+	if (!set->fetched && (err = fetch(s, set, c)))
+		return err;
+	err = fill_status(s, t, set->conn);
+	if (err)
+		return err;
+	main_reply = &set->r[set->cri ? R_CRI_CONTAINER : R_CONTAINER];
+	what = set->cri ? "CRI ContainerStatus" : "containerd Containers.Get";
+	if (main_reply->err) {
+		warn_missing(t, set, what, main_reply, MT_OK);
+		return MT_OK;
+	}
+	ec = calloc(1, sizeof(*ec));
+	if (!ec)
+		return MT_ERR_NOMEM;
+	ec->target_change = -1;
+	ec->restart_max = -1;
+	err = set->cri ? decode_cri(t, set, ec) : decode_native(t, set, ec);
+	if (err && err != MT_ERR_NOMEM) {
+		warn_missing(t, set, what, main_reply, err);
+		mti_engine_container_free(ec);
+		return MT_OK;
+	}
+	if (!err)
+		err = decode_pids(t, set, ec);
+	if (err) {
+		mti_engine_container_free(ec);
+		return err;
+	}
+	c->engine = ec;
+	return MT_OK;
+}
+
+/* Nothing is asked ahead: each container is asked when described, of the
+ * containerd its shim names. */
+static enum mt_err ctd_prefetch(struct mti_backend *b, char *const *ids, size_t n)
+{
+	(void)b;
+	(void)ids;
+	(void)n;
+	return MT_OK;
+}
+
+/* The same image's other containers are not listed through this API. */
+static enum mt_err ctd_same_image(struct mti_backend *b, struct mt_trace *t, const char *own_id,
+                                  const char *image_id, struct mt_spread_image *si)
+{
+	(void)b;
+	(void)t;
+	(void)own_id;
+	(void)image_id;
+	(void)si;
+	return MT_OK;
+}
+
+static enum mt_err ctd_upper_dir(struct mti_backend *b, const char *id, char **upper)
+{
+	(void)b;
+	(void)id;
+	*upper = NULL;
+	return MT_OK;
+}
+
+static bool ctd_replies(const struct mti_backend *b, const char *id, mti_reply_visit visit,
+                        void *ctx)
+{
+	const struct ctd_replies *set;
+	size_t k;
+
+	if (!id)
+		return false;
+	set = cache_find(state_of_const(b), id);
+	if (!set)
+		return false;
+	for (k = 0; k < N_REPLIES; k++)
+		if (set->r[k].asked)
+			visit(ctx, reply_names[k], &set->r[k]);
+	return true;
+}
+
+const struct mti_runtime_ops mti_runtime_containerd = {
+    .api = "containerd API and CRI",
+    .serves = ctd_serves,
+    .preload = NULL,
+    .open = ctd_open,
+    .close = ctd_close,
+    .prefetch = ctd_prefetch,
+    .describe = ctd_describe,
+    .same_image = ctd_same_image,
+    .upper_dir = ctd_upper_dir,
+    .replies = ctd_replies,
+    .requests = ctd_requests,
+};
