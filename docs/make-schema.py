@@ -188,8 +188,9 @@ POSTMORTEM = obj({
                              "value": S, "source": S, "name": S}))}),
     "registry": nullable(obj({"trusted": BOOL, "image": S, "registry": S, "matched": NS,
                               "text": S}))})
-ENGINE = obj({"enabled": BOOL, "endpoint": NS, "reachable": BOOL, "api_version": NS,
+ENGINE = obj({"enabled": BOOL, "endpoint": NS, "api": NS, "reachable": BOOL, "api_version": NS,
               "engine_version": NS, "requests": INT})
+ENGINE["required"].remove("api")  # documents of older versions lack it
 WARNING = obj({"code": enum(*ERRS), "pid": NINT, "subject": S, "message": S})
 TRACE = obj({
     "schema": {"const": "minertrace/1"}, "evidence": EVIDENCE,

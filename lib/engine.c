@@ -688,6 +688,10 @@ static enum mt_err fill_status(struct mti_engine *e, struct mt_trace *t)
 	t->engine.requests = e->requests;
 	if (!t->engine.endpoint && !(t->engine.endpoint = mti_strdup(e->endpoint)))
 		return MT_ERR_NOMEM;
+	if (e->answered && !t->engine.api &&
+	    !(t->engine.api = mti_strdup(is_podman(e) ? "Podman (Docker-compatible API)"
+	                                              : "Docker Engine API")))
+		return MT_ERR_NOMEM;
 	if (e->api_prefix[0] && !t->engine.api_version &&
 	    !(t->engine.api_version = mti_strdup(e->api_prefix + 2)))
 		return MT_ERR_NOMEM;

@@ -14,6 +14,7 @@
 #include "github.com/containerd/containerd/api/services/containers/v1/containers.pb-c.h"
 #include "github.com/containerd/containerd/api/services/images/v1/images.pb-c.h"
 #include "github.com/containerd/containerd/api/services/tasks/v1/tasks.pb-c.h"
+#include "github.com/containerd/containerd/api/services/version/v1/version.pb-c.h"
 #include "github.com/containerd/containerd/runtime/v2/runc/options/oci.pb-c.h"
 #include "oci_bundle.h"
 #include "trace_model.h"
@@ -203,6 +204,13 @@ static enum mt_err cri_version_request(struct mti_buf *out)
 	Runtime__V1__VersionRequest r = RUNTIME__V1__VERSION_REQUEST__INIT;
 
 	r.version = (char *)"v1";
+	return pack((const ProtobufCMessage *)&r, out);
+}
+
+static enum mt_err ctd_version_request(struct mti_buf *out)
+{
+	Google__Protobuf__Empty r = GOOGLE__PROTOBUF__EMPTY__INIT;
+
 	return pack((const ProtobufCMessage *)&r, out);
 }
 
@@ -678,6 +686,31 @@ enum mt_err mti_cri_version_decode(const uint8_t *msg, size_t len, struct mti_cr
 	return e;
 }
 
+enum mt_err mti_ctd_version_decode(const uint8_t *msg, size_t len, struct mti_cri_version *out,
+                                   char *why, size_t why_len)
+{
+	struct pb_mem mem;
+	Containerd__Services__Version__V1__VersionResponse *r;
+	struct mti_grpc_notes ignored = {0};
+	enum mt_err e = MT_OK;
+
+	memset(out, 0, sizeof(*out));
+	r = (Containerd__Services__Version__V1__VersionResponse *)unpack(
+	    &mem, &containerd__services__version__v1__version_response__descriptor, msg, len,
+	    "Version", why, why_len);
+	if (!r)
+		return MT_ERR_ENGINE_REPLY;
+	if (!take(r->version, "version", &out->runtime_version, &ignored) ||
+	    !(out->runtime_name = mti_strdup("containerd")))
+		e = MT_ERR_NOMEM;
+	else if (!out->runtime_version) {
+		snprintf(why, why_len, "Version reply names no version");
+		e = MT_ERR_ENGINE_REPLY;
+	}
+	protobuf_c_message_free_unpacked(&r->base, &mem.allocator);
+	return e;
+}
+
 static const struct {
 	const char *method;
 	bool namespaced;
@@ -688,6 +721,7 @@ static const struct {
     [MTI_RPC_CRI_CONTAINER] = {"/runtime.v1.RuntimeService/ContainerStatus", false},
     [MTI_RPC_CRI_POD] = {"/runtime.v1.RuntimeService/PodSandboxStatus", false},
     [MTI_RPC_CRI_VERSION] = {"/runtime.v1.RuntimeService/Version", false},
+    [MTI_RPC_CTD_VERSION] = {"/containerd.services.version.v1.Version/Version", false},
 };
 
 const char *mti_rpc_method(enum mti_rpc rpc)
@@ -713,6 +747,8 @@ enum mt_err mti_rpc_request(enum mti_rpc rpc, const char *id, struct mti_buf *ou
 		return cri_container_request(id, out);
 	case MTI_RPC_CRI_POD:
 		return cri_pod_request(id, out);
+	case MTI_RPC_CTD_VERSION:
+		return ctd_version_request(out);
 	default:
 		return cri_version_request(out);
 	}
@@ -732,6 +768,8 @@ enum mt_err mti_rpc_decode(enum mti_rpc rpc, const uint8_t *msg, size_t len, con
 		return mti_cri_container_decode(msg, len, id, out, why, why_len);
 	case MTI_RPC_CRI_POD:
 		return mti_cri_pod_decode(msg, len, id, out, why, why_len);
+	case MTI_RPC_CTD_VERSION:
+		return mti_ctd_version_decode(msg, len, out, why, why_len);
 	default:
 		return mti_cri_version_decode(msg, len, out, why, why_len);
 	}

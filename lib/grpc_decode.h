@@ -129,7 +129,8 @@ struct mti_cri_pod {
 	struct mti_grpc_notes notes;
 };
 
-/* CRI: Version. */
+/* CRI: Version; containerd's Version fills runtime_name ("containerd")
+ * and runtime_version only. */
 struct mti_cri_version {
 	char *version;
 	char *runtime_name; /* "containerd", "cri-o" */
@@ -145,6 +146,7 @@ enum mti_rpc {
 	MTI_RPC_CRI_CONTAINER, /* CRI ContainerStatus, verbose: struct mti_cri_container */
 	MTI_RPC_CRI_POD,       /* CRI PodSandboxStatus, verbose: struct mti_cri_pod */
 	MTI_RPC_CRI_VERSION,   /* CRI Version: struct mti_cri_version */
+	MTI_RPC_CTD_VERSION,   /* containerd Version.Version: struct mti_cri_version */
 };
 
 /* The method's path ("/containerd.services.containers.v1.Containers/Get"). */
@@ -180,6 +182,9 @@ enum mt_err mti_cri_container_decode(const uint8_t *msg, size_t len, const char 
 enum mt_err mti_cri_pod_decode(const uint8_t *msg, size_t len, const char *id,
                                struct mti_cri_pod *out, char *why, size_t why_len);
 enum mt_err mti_cri_version_decode(const uint8_t *msg, size_t len, struct mti_cri_version *out,
+                                   char *why, size_t why_len);
+/* containerd's Version: a reply without a version is MT_ERR_ENGINE_REPLY. */
+enum mt_err mti_ctd_version_decode(const uint8_t *msg, size_t len, struct mti_cri_version *out,
                                    char *why, size_t why_len);
 
 void mti_ctd_container_clear(struct mti_ctd_container *c);

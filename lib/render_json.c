@@ -984,6 +984,7 @@ cJSON *mti_json_trace(const struct mt_trace *t)
 	x = add_object(&j, root, "engine");
 	mti_json_add_bool(&j, x, "enabled", t->engine.enabled);
 	mti_json_add_bytes(&j, x, "endpoint", t->engine.endpoint);
+	mti_json_add_bytes(&j, x, "api", t->engine.api);
 	mti_json_add_bool(&j, x, "reachable", t->engine.reachable);
 	mti_json_add_bytes(&j, x, "api_version", t->engine.api_version);
 	mti_json_add_bytes(&j, x, "engine_version", t->engine.engine_version);

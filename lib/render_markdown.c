@@ -164,7 +164,7 @@ static void render_chain(struct mctx *m, const struct mt_trace *t)
 		m_fmt(m, "\nThe chain ends early: %s.\n", mt_chain_end_name(t->chain_end));
 }
 
-static void render_container(struct mctx *m, const struct mt_container *c)
+static void render_container(struct mctx *m, const struct mt_trace *t, const struct mt_container *c)
 {
 	const struct mt_engine_container *ec = c->engine;
 	size_t i;
@@ -201,6 +201,19 @@ static void render_container(struct mctx *m, const struct mt_container *c)
 	for (i = 0; i < c->n_outer; i++) {
 		m_raw(m, "- Nested in container ");
 		m_code(m, c->outer[i].id);
+		m_raw(m, "\n");
+	}
+	if (ec && t->engine.api) {
+		m_raw(m, "- Answered by: ");
+		m_esc(m, t->engine.api);
+		if (t->engine.engine_version) {
+			m_raw(m, " ");
+			m_code(m, t->engine.engine_version);
+		}
+		if (t->engine.endpoint) {
+			m_raw(m, " at ");
+			m_code(m, t->engine.endpoint);
+		}
 		m_raw(m, "\n");
 	}
 	if (ec) {
@@ -719,7 +732,7 @@ enum mt_err mt_render_markdown(const struct mt_trace *t, const struct mt_render_
 	render_postmortem(&m, t);
 	render_chain(&m, t);
 	for (i = 0; i < t->n_containers; i++)
-		render_container(&m, &t->containers[i]);
+		render_container(&m, t, &t->containers[i]);
 	render_entry(&m, t);
 	render_hashes(&m, t);
 	if (t->verdict.n_signals) {

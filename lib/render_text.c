@@ -536,6 +536,19 @@ static void render_container(struct tctx *c, const struct mt_trace *t,
 		         "container's cgroup");
 		t_endl(c);
 	}
+	if (ec && t->engine.api) {
+		t_label(c, "  API");
+		t_esc(c, t->engine.api);
+		if (t->engine.engine_version) {
+			t_raw(c, " ");
+			t_esc(c, t->engine.engine_version);
+		}
+		if (t->engine.endpoint) {
+			t_raw(c, " \xc2\xb7 ");
+			t_esc(c, t->engine.endpoint);
+		}
+		t_endl(c);
+	}
 	if (ec)
 		render_engine(c, t, ec);
 	if (ct->have_members) {

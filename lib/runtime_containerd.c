@@ -25,7 +25,10 @@
 #define MAX_SOCKETS 8
 #define MAX_CACHED_CONTAINERS 1024
 
-/* One containerd socket, its client made on first use. */
+/* The two APIs a socket may serve: containerd's own and the CRI. */
+enum { API_NATIVE, API_CRI, N_APIS };
+
+/* One runtime socket, its client made on first use. */
 struct ctd_conn {
 	char *path;
 	char *endpoint; /* unix://path */
@@ -33,6 +36,9 @@ struct ctd_conn {
 	enum mt_err dead; /* sticky transport failure, MT_OK while usable */
 	char *dead_msg;
 	bool answered;
+	/* each API's Version, asked once before its first container */
+	struct mti_reply ver_reply[N_APIS];
+	struct mti_cri_version ver[N_APIS];
 };
 
 /* The calls kept about one container, in the order asked. */
@@ -73,6 +79,20 @@ static const struct ctd_state *state_of_const(const struct mti_backend *b)
 	return (const struct ctd_state *)(const void *)b;
 }
 
+static void conn_clear(struct ctd_conn *cn)
+{
+	size_t k;
+
+	mti_grpc_free(cn->grpc);
+	free(cn->path);
+	free(cn->endpoint);
+	free(cn->dead_msg);
+	for (k = 0; k < N_APIS; k++) {
+		mti_reply_clear(&cn->ver_reply[k]);
+		mti_cri_version_clear(&cn->ver[k]);
+	}
+}
+
 static void ctd_close(struct mti_backend *b)
 {
 	struct ctd_state *s = state_of(b);
@@ -80,15 +100,9 @@ static void ctd_close(struct mti_backend *b)
 
 	if (!s)
 		return;
-	for (i = 0; i < s->n_conns; i++) {
-		mti_grpc_free(s->conns[i].grpc);
-		free(s->conns[i].path);
-		free(s->conns[i].endpoint);
-		free(s->conns[i].dead_msg);
-	}
-	free(s->overflow.path);
-	free(s->overflow.endpoint);
-	free(s->overflow.dead_msg);
+	for (i = 0; i < s->n_conns; i++)
+		conn_clear(&s->conns[i]);
+	conn_clear(&s->overflow);
 	for (i = 0; i < s->n_cache; i++) {
 		for (k = 0; k < N_REPLIES; k++)
 			mti_reply_clear(&s->cache[i]->r[k]);
@@ -256,6 +270,23 @@ static enum mt_err ask(struct ctd_state *s, struct ctd_replies *set, enum mti_rp
 	return MT_OK;
 }
 
+/* Asks the Version of set's API once per connection: who answers is
+ * told in the report. MT_ERR_NOMEM, else MT_OK. */
+static enum mt_err ask_version(struct ctd_state *s, struct ctd_replies *set)
+{
+	struct ctd_conn *cn = set->conn;
+	int k = set->cri ? API_CRI : API_NATIVE;
+	enum mt_err err;
+
+	if (cn->ver_reply[k].asked)
+		return MT_OK;
+	err = ask(s, set, set->cri ? MTI_RPC_CRI_VERSION : MTI_RPC_CTD_VERSION, NULL,
+	          &cn->ver_reply[k], &cn->ver[k]);
+	if (err || cn->ver_reply[k].err)
+		mti_cri_version_clear(&cn->ver[k]);
+	return err;
+}
+
 /* Asks everything about container c once per session. */
 static enum mt_err fetch(struct ctd_state *s, struct ctd_replies *set, const struct mt_container *c)
 {
@@ -274,6 +305,9 @@ static enum mt_err fetch(struct ctd_state *s, struct ctd_replies *set, const str
 	set->conn = conn_for(s, task && task->address ? task->address : DEFAULT_CONTAINERD_SOCKET);
 	if (!set->ns || !set->conn)
 		return MT_ERR_NOMEM;
+	err = ask_version(s, set);
+	if (err)
+		return err;
 	if (set->cri) {
 		memset(&cc, 0, sizeof(cc));
 		err = ask(s, set, MTI_RPC_CRI_CONTAINER, c->id, &set->r[R_CRI_CONTAINER], &cc);
@@ -557,13 +591,38 @@ static void warn_missing(struct mt_trace *t, const struct ctd_replies *set, cons
 		         what, shortid);
 }
 
-static enum mt_err fill_status(const struct ctd_state *s, struct mt_trace *t,
-                               const struct ctd_conn *cn)
+/* The API that answered about set's container, a new string. */
+static char *api_name(const struct ctd_replies *set)
 {
+	const char *rt = set->conn->ver[API_CRI].runtime_name;
+
+	if (!set->cri)
+		return mti_strdup("containerd API");
+	if (!rt)
+		return mti_strdup("CRI");
+	if (!strcmp(rt, "containerd"))
+		return mti_strdup("CRI (containerd)");
+	if (!strcmp(rt, "cri-o"))
+		return mti_strdup("CRI (CRI-O)");
+	return mti_asprintf("CRI (%s)", rt);
+}
+
+static enum mt_err fill_status(const struct ctd_state *s, struct mt_trace *t,
+                               const struct ctd_replies *set)
+{
+	const struct ctd_conn *cn = set->conn;
+	const struct mti_cri_version *v = &cn->ver[set->cri ? API_CRI : API_NATIVE];
+
 	t->engine.enabled = true;
 	t->engine.reachable = t->engine.reachable || cn->answered;
 	t->engine.requests = s->requests;
 	if (!t->engine.endpoint && !(t->engine.endpoint = mti_strdup(cn->endpoint)))
+		return MT_ERR_NOMEM;
+	if (!cn->answered || t->engine.api)
+		return MT_OK;
+	if (!(t->engine.api = api_name(set)) ||
+	    !take_str(&t->engine.engine_version, v->runtime_version) ||
+	    !take_str(&t->engine.api_version, v->runtime_api_version))
 		return MT_ERR_NOMEM;
 	return MT_OK;
 }
@@ -583,7 +642,7 @@ static enum mt_err ctd_describe(struct mti_backend *b, struct mt_trace *t, struc
 		return MT_ERR_NOMEM;
 	if (!set->fetched && (err = fetch(s, set, c)))
 		return err;
-	err = fill_status(s, t, set->conn);
+	err = fill_status(s, t, set);
 	if (err)
 		return err;
 	main_reply = &set->r[set->cri ? R_CRI_CONTAINER : R_CONTAINER];

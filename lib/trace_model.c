@@ -356,6 +356,7 @@ void mt_trace_free(struct mt_trace *t)
 	}
 	free(t->verdict.signals);
 	free(t->engine.endpoint);
+	free(t->engine.api);
 	free(t->engine.api_version);
 	free(t->engine.engine_version);
 	free(t->engine.engine_os);

@@ -477,6 +477,10 @@ struct mt_evidence {
 struct mt_engine_status {
 	bool enabled;
 	char *endpoint;
+	/* The API that answered: "Docker Engine API", "Podman
+	 * (Docker-compatible API)", "containerd API", "CRI (containerd)",
+	 * "CRI (CRI-O)"; NULL while none answered. */
+	char *api;
 	char *api_version;
 	char *engine_version;
 	char *engine_os;

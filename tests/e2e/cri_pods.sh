@@ -41,6 +41,8 @@ check "pod: dropped by the init's tree, the verdict names the pod" \
 
 check "pod: the CRI answered: container name, pod, image and its ID, labels" \
 	".engine.reachable and .containers[0].engine.name == \"api\" and
+	 .engine.api == \"CRI (containerd)\" and .engine.api_version == \"v1\" and
+	 (.engine.engine_version | test(\"^1\\\\.6\\\\.\")) and
 	 .containers[0].engine.image.reference == \"docker.io/metabase/metabase:v0.46.6\" and
 	 (.containers[0].engine.image.id | test(\"^sha256:[0-9a-f]{64}$\")) and
 	 .containers[0].engine.image.source == \"local\" and
@@ -48,7 +50,7 @@ check "pod: the CRI answered: container name, pod, image and its ID, labels" \
 	 .containers[0].engine.status == \"running\" and .containers[0].engine.restart_count == 0 and
 	 .containers[0].engine.init_pid > 1" "$MT_TMP/pod.json"
 check_markdown "$pid" "crictl stop ${cid:0:12} && crictl rm ${cid:0:12}" \
-	"kubectl -n shop delete pod billing-api-7d9f" "a controller"
+	"kubectl -n shop delete pod billing-api-7d9f" "a controller" "- Answered by: CRI (containerd) \`1.6."
 
 # With containerd's socket gone the names still come from the bundle.
 mv "$CONTAINERD_ADDRESS" "$CONTAINERD_ADDRESS.away"
@@ -61,7 +63,7 @@ check "socket gone: pod and image names from the bundle" \
 	 .containers[0].runtime_task.bundle.image == \"docker.io/metabase/metabase:v0.46.6\"" \
 	"$MT_TMP/nosock.json"
 check "socket gone: containerd unreachable, said once as a warning, no runtime facts" \
-	'.engine.reachable == false and .containers[0].engine == null and
+	'.engine.reachable == false and .engine.api == null and .containers[0].engine == null and
 	 ([.warnings[] | select(.message | test("no such socket"))] | length) == 1' "$MT_TMP/nosock.json"
 grep -q "shop/billing-api-7d9f" "$MT_TMP/nosock.txt" && echo "ok: text names the pod" ||
 	fail "the text report does not name shop/billing-api-7d9f"

@@ -26,6 +26,7 @@ check "ctr run: placed in container $id of containerd, namespace default" \
 digest=$(ctd default images ls | awk '$1 == "docker.io/xmrig/xmrig:6.21.0" { print $3 }')
 check "ctr run: containerd's API answered: the record's image and args, the image's digest" \
 	".engine.enabled and .engine.reachable and .engine.endpoint == \"unix://$CONTAINERD_ADDRESS\" and
+	 .engine.api == \"containerd API\" and (.engine.engine_version | test(\"^1\\\\.6\\\\.\")) and
 	 .containers[0].engine.name == \"$id\" and
 	 .containers[0].engine.image.reference == \"docker.io/xmrig/xmrig:6.21.0\" and
 	 .containers[0].engine.image.id == \"$digest\" and
@@ -35,7 +36,11 @@ check "ctr run: the image's own entrypoint, never a host process" \
 	'.entry.kind == "container-init" and .verdict.classification != "host-process" and
 	 (.verdict.summary | test("could not be placed") | not)' "$MT_TMP/run.json"
 
-check_markdown "$pid" "ctr -n default task kill -s KILL $id && ctr -n default task rm $id && ctr -n default container rm $id"
+check_markdown "$pid" "ctr -n default task kill -s KILL $id && ctr -n default task rm $id && ctr -n default container rm $id" \
+	"- Answered by: containerd API \`1.6."
+mt "$pid" >"$MT_TMP/run.txt"
+grep -qE "^  API +containerd API 1\.6\..* · unix://$CONTAINERD_ADDRESS$" "$MT_TMP/run.txt" &&
+	echo "ok: text names the API that answered" || fail "the text report does not name containerd's API"
 
 # scan finds it in its container too, never on the host
 mt scan --json --interval 1 --no-probe >"$MT_TMP/scan.json" || true

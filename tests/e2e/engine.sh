@@ -31,7 +31,7 @@ check "dropper: init PID from the engine" ".containers[0].engine.init_pid == $(d
 check "dropper: entrypoint and args" '.containers[0].engine.path == "/init" and .containers[0].engine.args[0] == "app"' "$f"
 check "dropper: writable layer from the engine" ".containers[0].engine.upper_dir == \"$(docker inspect -f '{{.GraphDriver.Data.UpperDir}}' "$name")\"" "$f"
 check "dropper: introduced process" '.verdict.classification == "introduced-process" and .entry.kind == "init-tree"' "$f"
-check "dropper: engine answered in its API version" '.engine.reachable and .engine.api_version == "1.41"' "$f"
+check "dropper: engine answered in its API version" '.engine.reachable and .engine.api_version == "1.41" and .engine.api == "Docker Engine API"' "$f"
 
 # --- 2. docker exec -u 1000 into a legitimate image ------------------------------
 name=$(run_container web acme/web:1.4 -- idle)

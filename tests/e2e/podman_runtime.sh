@@ -16,6 +16,7 @@ mt --json "$pid" >"$MT_TMP/run.json" || die "minertrace failed on the podman con
 validate "$MT_SCHEMA" "$MT_TMP/run.json"
 check "podman run: runtime podman, container and image named" \
 	".containers[0].runtime == \"podman\" and .containers[0].id == \"$cid\" and
+	 .engine.api == \"Podman (Docker-compatible API)\" and
 	 .containers[0].engine.name == \"mt-podman_runtime-miner-$$\" and
 	 (.containers[0].engine.image.reference | test(\"xmrig/xmrig:6.21.0\"))" "$MT_TMP/run.json"
 check "podman run: the image's own entrypoint" '.verdict.classification == "unwanted-image"' \

@@ -110,6 +110,10 @@ static void decode(unsigned which, const uint8_t *m, size_t n)
 		if (mti_cri_version_decode(m, n, &v, why, sizeof(why)) == MT_OK)
 			FUZZ_ASSERT(v.runtime_name != NULL);
 		mti_cri_version_clear(&v);
+		if (mti_ctd_version_decode(m, n, &v, why, sizeof(why)) == MT_OK)
+			FUZZ_ASSERT(v.runtime_version && !strcmp(v.runtime_name, "containerd"));
+		check_str(v.runtime_version);
+		mti_cri_version_clear(&v);
 		break;
 	}
 	}

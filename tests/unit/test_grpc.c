@@ -321,6 +321,33 @@ START_TEST(cri_version_captured)
 }
 END_TEST
 
+/* containerd's Version: version (1) and revision (2) */
+START_TEST(ctd_version_decoded)
+{
+	static const uint8_t reply[] = "\x0a\x0a"
+	                               "1.6.20~ds1"
+	                               "\x12\x03"
+	                               "abc";
+	struct mti_cri_version v;
+	char why[128] = "";
+
+	ck_assert_int_eq(mti_ctd_version_decode(reply, sizeof(reply) - 1, &v, why, sizeof(why)),
+	                 MT_OK);
+	ck_assert_str_eq(v.runtime_name, "containerd");
+	ck_assert_str_eq(v.runtime_version, "1.6.20~ds1");
+	ck_assert_ptr_null(v.runtime_api_version);
+	mti_cri_version_clear(&v);
+	/* only a revision: no version told */
+	ck_assert_int_eq(mti_ctd_version_decode(reply + 12, 5, &v, why, sizeof(why)),
+	                 MT_ERR_ENGINE_REPLY);
+	ck_assert_ptr_nonnull(strstr(why, "no version"));
+	mti_cri_version_clear(&v);
+	ck_assert_str_eq(mti_rpc_method(MTI_RPC_CTD_VERSION),
+	                 "/containerd.services.version.v1.Version/Version");
+	ck_assert(!mti_rpc_namespaced(MTI_RPC_CTD_VERSION));
+}
+END_TEST
+
 /* ---- hostile replies ---- */
 
 START_TEST(garbage_refused_by_every_decoder)
@@ -345,6 +372,9 @@ START_TEST(garbage_refused_by_every_decoder)
 	ck_assert_int_eq(mti_cri_pod_decode(junk, sizeof(junk), "x", &cp, why, sizeof(why)),
 	                 MT_ERR_ENGINE_REPLY);
 	ck_assert_int_eq(mti_cri_version_decode(junk, sizeof(junk), &v, why, sizeof(why)),
+	                 MT_ERR_ENGINE_REPLY);
+	mti_cri_version_clear(&v);
+	ck_assert_int_eq(mti_ctd_version_decode(junk, sizeof(junk), &v, why, sizeof(why)),
 	                 MT_ERR_ENGINE_REPLY);
 	/* an empty message holds no object */
 	ck_assert_int_eq(mti_ctd_container_decode(junk, 0, "x", &c, why, sizeof(why)),
@@ -586,6 +616,7 @@ static Suite *grpc_suite(void)
 	tcase_add_test(tc, cri_container_captured);
 	tcase_add_test(tc, cri_pod_captured);
 	tcase_add_test(tc, cri_version_captured);
+	tcase_add_test(tc, ctd_version_decoded);
 	tcase_add_test(tc, garbage_refused_by_every_decoder);
 	tcase_add_test(tc, cri_caps_and_hostile_info);
 	tcase_add_test(tc, pids_invalid_and_repeated);
