@@ -45,6 +45,7 @@ struct cli {
 enum {
 	OPT_COLOR = 256,
 	OPT_NO_ENGINE,
+	OPT_RUNTIME_ENDPOINT,
 	OPT_NO_HASH,
 	OPT_HASH,
 	OPT_FORMAT,
@@ -66,6 +67,7 @@ static const struct option long_options[] = {
     {"color", required_argument, NULL, OPT_COLOR},
     {"proc-root", required_argument, NULL, 'p'},
     {"docker-host", required_argument, NULL, 'H'},
+    {"runtime-endpoint", required_argument, NULL, OPT_RUNTIME_ENDPOINT},
     {"no-engine", no_argument, NULL, OPT_NO_ENGINE},
     {"timeout", required_argument, NULL, 't'},
     {"hash", required_argument, NULL, OPT_HASH},
@@ -106,6 +108,12 @@ static void usage(FILE *out)
 	    "  -p, --proc-root=DIR      read a captured /proc tree instead of /proc\n"
 	    "  -H, --docker-host=URL    engine socket, unix:///path (default: $DOCKER_HOST,\n"
 	    "                           then /var/run/docker.sock, then /run/podman/podman.sock)\n"
+	    "      --runtime-endpoint=URL  CRI runtime socket, unix:///path, for containers no\n"
+	    "                           containerd shim names (default:\n"
+	    "                           $CONTAINER_RUNTIME_ENDPOINT, then\n"
+	    "                           /run/containerd/containerd.sock,\n"
+	    "                           /run/k3s/containerd/containerd.sock,\n"
+	    "                           /var/run/crio/crio.sock)\n"
 	    "      --no-engine          do not ask the container engine\n"
 	    "  -t, --timeout=SECONDS    deadline for all engine requests (default 2; decimal\n"
 	    "                           seconds, like 0.5)\n"
@@ -298,6 +306,9 @@ static int parse_option(struct cli *cli, int c, char **argv)
 	case 'H':
 		cli->opts.engine_endpoint = optarg;
 		return -1;
+	case OPT_RUNTIME_ENDPOINT:
+		cli->opts.runtime_endpoint = optarg;
+		return -1;
 	case OPT_NO_ENGINE:
 		cli->opts.no_engine = true;
 		return -1;
@@ -448,6 +459,12 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 
 		if (env && *env)
 			cli->opts.engine_endpoint = env;
+	}
+	if (!cli->opts.runtime_endpoint) {
+		const char *env = getenv("CONTAINER_RUNTIME_ENDPOINT");
+
+		if (env && *env)
+			cli->opts.runtime_endpoint = env;
 	}
 	return -1;
 }

@@ -31,8 +31,9 @@ struct slot {
 };
 
 struct mti_runtime {
-	struct mti_runtime_config cfg; /* endpoint is our own copy */
+	struct mti_runtime_config cfg; /* the endpoints are our own copies */
 	char *endpoint;
+	char *runtime_endpoint;
 	struct slot *slots;
 	size_t n_slots;
 };
@@ -50,8 +51,11 @@ enum mt_err mti_runtime_new_with(const struct mti_runtime_config *cfg,
 	rt->cfg = *cfg;
 	rt->endpoint = cfg->endpoint ? mti_strdup(cfg->endpoint) : NULL;
 	rt->cfg.endpoint = rt->endpoint;
+	rt->runtime_endpoint = cfg->runtime_endpoint ? mti_strdup(cfg->runtime_endpoint) : NULL;
+	rt->cfg.runtime_endpoint = rt->runtime_endpoint;
 	rt->slots = n ? calloc(n, sizeof(*rt->slots)) : NULL;
-	if ((cfg->endpoint && !rt->endpoint) || (n && !rt->slots)) {
+	if ((cfg->endpoint && !rt->endpoint) || (cfg->runtime_endpoint && !rt->runtime_endpoint) ||
+	    (n && !rt->slots)) {
 		mti_runtime_free(rt);
 		return MT_ERR_NOMEM;
 	}
@@ -78,6 +82,7 @@ void mti_runtime_free(struct mti_runtime *rt)
 			rt->slots[i].ops->close(rt->slots[i].b);
 	free(rt->slots);
 	free(rt->endpoint);
+	free(rt->runtime_endpoint);
 	free(rt);
 }
 

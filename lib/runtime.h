@@ -44,7 +44,8 @@ void mti_reply_clear(struct mti_reply *r);
 
 /* What every backend is opened with. */
 struct mti_runtime_config {
-	const char *endpoint; /* --engine; NULL for each backend's default */
+	const char *endpoint;         /* --docker-host; NULL for each backend's default */
+	const char *runtime_endpoint; /* --runtime-endpoint (the CRI's); NULL: the defaults */
 	int timeout_ms;       /* for the whole session */
 	size_t max_reply;     /* bytes of one reply */
 	bool live;            /* a real /proc: the host's file system may be looked at */

@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "engine.h"
 #include "engine_decode.h"
 #include "grpc.h"
 #include "grpc_decode.h"
@@ -21,6 +23,13 @@
 #include "util.h"
 
 #define DEFAULT_CONTAINERD_SOCKET "/run/containerd/containerd.sock"
+/* The CRI's usual sockets, tried in this order (crictl's list, Docker's
+ * dockershim left out). */
+static const char *const cri_sockets[] = {
+    DEFAULT_CONTAINERD_SOCKET,
+    "/run/k3s/containerd/containerd.sock",
+    "/var/run/crio/crio.sock",
+};
 #define CRI_NAMESPACE "k8s.io"
 #define MAX_SOCKETS 8
 #define MAX_CACHED_CONTAINERS 1024
@@ -36,6 +45,7 @@ struct ctd_conn {
 	enum mt_err dead; /* sticky transport failure, MT_OK while usable */
 	char *dead_msg;
 	bool answered;
+	bool understood; /* some call's reply decoded */
 	/* each API's Version, asked once before its first container */
 	struct mti_reply ver_reply[N_APIS];
 	struct mti_cri_version ver[N_APIS];
@@ -55,12 +65,18 @@ struct ctd_replies {
 	struct ctd_conn *conn;
 	char *ns;
 	bool cri;
+	bool shim; /* a containerd shim runs it: its bundle is read */
 	struct mti_reply r[N_REPLIES];
 };
 
 struct ctd_state {
 	int64_t deadline_ms;
 	size_t max_reply;
+	/* --runtime-endpoint or CONTAINER_RUNTIME_ENDPOINT: its socket, or
+	 * why it cannot be used */
+	char *given;
+	char *given_path;
+	enum mt_err given_err;
 	unsigned requests;
 	struct ctd_conn conns[MAX_SOCKETS];
 	size_t n_conns;
@@ -103,6 +119,8 @@ static void ctd_close(struct mti_backend *b)
 	for (i = 0; i < s->n_conns; i++)
 		conn_clear(&s->conns[i]);
 	conn_clear(&s->overflow);
+	free(s->given);
+	free(s->given_path);
 	for (i = 0; i < s->n_cache; i++) {
 		for (k = 0; k < N_REPLIES; k++)
 			mti_reply_clear(&s->cache[i]->r[k]);
@@ -122,6 +140,14 @@ static struct mti_backend *ctd_open(const struct mti_runtime_config *cfg)
 		return NULL;
 	s->deadline_ms = mti_monotonic_ms() + cfg->timeout_ms;
 	s->max_reply = cfg->max_reply;
+	if (cfg->runtime_endpoint && *cfg->runtime_endpoint) {
+		s->given = mti_strdup(cfg->runtime_endpoint);
+		s->given_err = mti_engine_socket_path(cfg->runtime_endpoint, &s->given_path);
+		if (!s->given || s->given_err == MT_ERR_NOMEM) {
+			ctd_close((struct mti_backend *)(void *)s);
+			return NULL;
+		}
+	}
 	return (struct mti_backend *)(void *)s;
 }
 
@@ -130,12 +156,37 @@ static unsigned ctd_requests(const struct mti_backend *b)
 	return state_of_const(b)->requests;
 }
 
-/* Containers a containerd shim runs; the docker namespace "moby" is the
- * Docker backend's (its runtime is docker). */
+/* Containers a containerd shim runs (the docker namespace "moby" is the
+ * Docker backend's: its runtime is docker) and CRI-O's. */
 static bool ctd_serves(const char *endpoint, const char *id, enum mt_runtime runtime)
 {
 	(void)endpoint;
-	return id && *id && runtime == MT_RUNTIME_CONTAINERD;
+	return id && *id && (runtime == MT_RUNTIME_CONTAINERD || runtime == MT_RUNTIME_CRIO);
+}
+
+static bool is_socket(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+/* The socket to ask about a container: the shim's own -address (the
+ * containerd that owns it), else the endpoint given, else for the CRI the
+ * first of the usual sockets that exists, else containerd's. */
+static const char *socket_for(const struct ctd_state *s, const struct mt_runtime_task *task,
+                              bool cri)
+{
+	size_t i;
+
+	if (task && task->address)
+		return task->address;
+	if (s->given)
+		return s->given_path ? s->given_path : s->given;
+	for (i = 0; cri && i < MTI_ARRAY_LEN(cri_sockets); i++)
+		if (is_socket(cri_sockets[i]))
+			return cri_sockets[i];
+	return DEFAULT_CONTAINERD_SOCKET;
 }
 
 /* The connection to the containerd at path, its client made on first
@@ -252,11 +303,13 @@ static enum mt_err ask(struct ctd_state *s, struct ctd_replies *set, enum mti_rp
 		mti_buf_free(&raw);
 		return MT_ERR_NOMEM;
 	}
+	cn->understood = cn->understood || !r->err;
 	if (!transport_failure(r->err))
 		cn->answered = true;
 	else if (!cn->dead) {
 		cn->dead = r->err;
-		cn->dead_msg = mti_asprintf("containerd at %s: %s", cn->path, msg);
+		cn->dead_msg = mti_asprintf(
+		    "%s at %s: %s", set->cri ? "the CRI runtime" : "containerd", cn->path, msg);
 		if (!cn->dead_msg) {
 			mti_buf_free(&raw);
 			return MT_ERR_NOMEM;
@@ -287,6 +340,15 @@ static enum mt_err ask_version(struct ctd_state *s, struct ctd_replies *set)
 	return err;
 }
 
+/* Whether containerd serves set's container: not for CRI-O's, nor when
+ * the CRI's Version names another runtime. */
+static bool containerd_behind(const struct ctd_replies *set, const struct mt_container *c)
+{
+	const char *rt = set->conn->ver[API_CRI].runtime_name;
+
+	return c->runtime != MT_RUNTIME_CRIO && (!set->cri || !rt || !strcmp(rt, "containerd"));
+}
+
 /* Asks everything about container c once per session. */
 static enum mt_err fetch(struct ctd_state *s, struct ctd_replies *set, const struct mt_container *c)
 {
@@ -298,13 +360,23 @@ static enum mt_err fetch(struct ctd_state *s, struct ctd_replies *set, const str
 	enum mt_err err;
 
 	set->fetched = true;
-	set->cri = task ? task->cri : c->pod_uid != NULL;
+	set->shim = task != NULL;
+	set->cri = c->runtime == MT_RUNTIME_CRIO || (task ? task->cri : c->pod_uid != NULL);
 	set->ns = mti_strdup(task && task->namespace ? task->namespace
 	                     : set->cri              ? CRI_NAMESPACE
 	                                             : "default");
-	set->conn = conn_for(s, task && task->address ? task->address : DEFAULT_CONTAINERD_SOCKET);
+	set->conn = conn_for(s, socket_for(s, task, set->cri));
 	if (!set->ns || !set->conn)
 		return MT_ERR_NOMEM;
+	if (!(task && task->address) && s->given_err && !set->conn->dead) {
+		set->conn->dead = s->given_err;
+		set->conn->dead_msg =
+		    mti_asprintf("runtime endpoint \"%s\" is not a unix socket: "
+		                 "minertrace only talks to a local runtime socket",
+		                 s->given);
+		if (!set->conn->dead_msg)
+			return MT_ERR_NOMEM;
+	}
 	err = ask_version(s, set);
 	if (err)
 		return err;
@@ -329,7 +401,8 @@ static enum mt_err fetch(struct ctd_state *s, struct ctd_replies *set, const str
 		}
 		mti_ctd_container_clear(&ctr);
 	}
-	if (!err) {
+	/* exec IDs come from containerd's own API: not CRI-O's */
+	if (!err && containerd_behind(set, c)) {
 		memset(&pids, 0, sizeof(pids));
 		err = ask(s, set, MTI_RPC_CTD_PIDS, c->id, &set->r[R_PIDS], &pids);
 		mti_ctd_pids_clear(&pids);
@@ -579,13 +652,13 @@ static void warn_missing(struct mt_trace *t, const struct ctd_replies *set, cons
 	mt_short_id(set->id, shortid, sizeof(shortid));
 	if (r->err == MT_ERR_NOT_FOUND)
 		mti_warn(t, MT_ERR_NOT_FOUND, 0, "engine",
-		         "containerd at %s does not know container %s (%s, namespace %s)",
-		         set->conn->path, shortid, what, set->ns);
+		         "%s at %s does not know container %s (%s, namespace %s)",
+		         set->cri ? "the CRI runtime" : "containerd", set->conn->path, shortid,
+		         what, set->ns);
 	else if (r->err)
-		mti_warn(t, r->err, 0, "engine",
-		         "%s: %s; runtime facts are missing (the bundle "
-		         "next to the shim still names what it can)",
-		         what, r->msg ? r->msg : mt_strerror(r->err));
+		mti_warn(t, r->err, 0, "engine", "%s: %s; runtime facts are missing%s", what,
+		         r->msg ? r->msg : mt_strerror(r->err),
+		         set->shim ? " (the bundle next to the shim still names what it can)" : "");
 	else
 		mti_warn(t, decode_err, 0, "engine", "%s: the reply about container %s is unusable",
 		         what, shortid);
@@ -618,7 +691,7 @@ static enum mt_err fill_status(const struct ctd_state *s, struct mt_trace *t,
 	t->engine.requests = s->requests;
 	if (!t->engine.endpoint && !(t->engine.endpoint = mti_strdup(cn->endpoint)))
 		return MT_ERR_NOMEM;
-	if (!cn->answered || t->engine.api)
+	if (!cn->understood || t->engine.api)
 		return MT_OK;
 	if (!(t->engine.api = api_name(set)) ||
 	    !take_str(&t->engine.engine_version, v->runtime_version) ||

@@ -13,6 +13,7 @@ struct mt_session {
 	char *proc_root;
 	char *etc_root;
 	char *endpoint;
+	char *runtime_endpoint;
 	struct mti_host host;
 	struct mti_runtime *runtime;       /* created on first use */
 	struct mti_host_files *host_files; /* the host's persistence places, read once */
@@ -63,13 +64,16 @@ enum mt_err mt_session_new(const struct mt_options *opts, struct mt_session **ou
 	s->proc_root = mti_strdup(s->opts.proc_root ? s->opts.proc_root : "/proc");
 	s->etc_root = mti_strdup(s->opts.etc_root ? s->opts.etc_root : "/etc");
 	s->endpoint = mti_strdup(s->opts.engine_endpoint);
-	if (!s->proc_root || !s->etc_root || (s->opts.engine_endpoint && !s->endpoint)) {
+	s->runtime_endpoint = mti_strdup(s->opts.runtime_endpoint);
+	if (!s->proc_root || !s->etc_root || (s->opts.engine_endpoint && !s->endpoint) ||
+	    (s->opts.runtime_endpoint && !s->runtime_endpoint)) {
 		mt_session_free(s);
 		return MT_ERR_NOMEM;
 	}
 	s->opts.proc_root = s->proc_root;
 	s->opts.etc_root = s->etc_root;
 	s->opts.engine_endpoint = s->endpoint;
+	s->opts.runtime_endpoint = s->runtime_endpoint;
 	err = mti_host_open(s->proc_root, s->etc_root, &s->host);
 	if (err) {
 		set_detail(detail, detail_len, "%s: %s", s->proc_root,
@@ -92,6 +96,7 @@ void mt_session_free(struct mt_session *s)
 	free(s->proc_root);
 	free(s->etc_root);
 	free(s->endpoint);
+	free(s->runtime_endpoint);
 	free(s);
 }
 
@@ -121,6 +126,7 @@ enum mt_err mti_session_runtime(struct mt_session *s, struct mti_runtime **rt)
 {
 	struct mti_runtime_config cfg = {
 	    .endpoint = s->opts.engine_endpoint,
+	    .runtime_endpoint = s->opts.runtime_endpoint,
 	    .timeout_ms = s->opts.engine_timeout_ms,
 	    .max_reply = s->opts.engine_max_reply,
 	    .live = s->host.pfs.live,

@@ -55,6 +55,9 @@ struct mt_options {
 	 * the caller keeps the strings alive while the session lives. */
 	const char *const *trusted_registries;
 	size_t n_trusted_registries;
+	/* The CRI runtime's socket ("unix:///path" or a path) for containers
+	 * no containerd shim names; NULL = the usual sockets. */
+	const char *runtime_endpoint;
 };
 
 /* Fills opts with the defaults. */

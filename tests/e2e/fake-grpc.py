@@ -9,7 +9,8 @@ grpc_tools (cri_pb2.py). Every method of every service answers, as MODE
 says:
 
   crio        ContainerStatus and PodSandboxStatus shaped like CRI-O's
-              (its verbose info: sandboxID, pid, privileged, runtimeSpec)
+              (its verbose info: sandboxID, pid (4242, or $MT_FAKE_CRIO_PID),
+              privileged, runtimeSpec)
   hang        accepts the call and never answers
   slow        answers the crio reply after 3 seconds
   huge        a message of 8 MiB
@@ -54,7 +55,8 @@ def crio_reply(pb, method, request):
     """A CRI-O-shaped reply for the CRI methods the clients call."""
     if method.endswith("/ContainerStatus"):
         req = pb.ContainerStatusRequest.FromString(request)
-        info = {"sandboxID": POD, "pid": 4242, "privileged": True,
+        info = {"sandboxID": POD, "pid": int(os.environ.get("MT_FAKE_CRIO_PID", "4242")),
+                "privileged": True,
                 "runtimeSpec": {"ociVersion": "1.0.2-dev", "process": {"args": ["/pause"]}}}
         return pb.ContainerStatusResponse(
             status=pb.ContainerStatus(
