@@ -18,6 +18,7 @@
 #include "engine_decode.h"
 #include "grpc.h"
 #include "grpc_decode.h"
+#include "grpc_json.h"
 #include "runtime.h"
 #include "trace_model.h"
 #include "util.h"
@@ -54,9 +55,16 @@ struct ctd_conn {
 /* The calls kept about one container, in the order asked. */
 enum { R_CONTAINER, R_IMAGE, R_PIDS, R_CRI_CONTAINER, R_CRI_POD, N_REPLIES };
 
+/* Each kept raw reply's file for --collect, with its decoded JSON beside
+ * it (the same name, .json). */
 static const char *const reply_names[N_REPLIES] = {
-    "containerd-container.pb", "containerd-image.pb", "containerd-pids.pb",
-    "cri-container-status.pb", "cri-pod-status.pb",
+    "containerd-container", "containerd-image", "containerd-pids",
+    "cri-container-status", "cri-pod-status",
+};
+
+static const enum mti_rpc reply_rpcs[N_REPLIES] = {
+    MTI_RPC_CTD_CONTAINER, MTI_RPC_CTD_IMAGE, MTI_RPC_CTD_PIDS,
+    MTI_RPC_CRI_CONTAINER, MTI_RPC_CRI_POD,
 };
 
 struct ctd_replies {
@@ -775,6 +783,32 @@ static enum mt_err ctd_upper_dir(struct mti_backend *b, const char *id, char **u
 	return MT_OK;
 }
 
+/* Visits raw reply r as NAME.pb and, when it came, its decoded JSON as
+ * NAME.json (the object asked for is the last word of r->path). */
+static void visit_with_json(const char *name, enum mti_rpc rpc, const struct mti_reply *r,
+                            mti_reply_visit visit, void *ctx)
+{
+	struct mti_reply decoded;
+	const char *asked = r->path ? strrchr(r->path, ' ') : NULL;
+	char file[64];
+
+	snprintf(file, sizeof(file), "%s.pb", name);
+	visit(ctx, file, r);
+	if (r->err || !r->body)
+		return;
+	memset(&decoded, 0, sizeof(decoded));
+	decoded.asked = true;
+	decoded.path = r->path;
+	decoded.body =
+	    mti_rpc_reply_json(rpc, (const uint8_t *)r->body, r->len, asked ? asked + 1 : "");
+	if (!decoded.body)
+		return; /* without memory: the raw reply is there */
+	decoded.len = strlen(decoded.body);
+	snprintf(file, sizeof(file), "%s.json", name);
+	visit(ctx, file, &decoded);
+	cJSON_free(decoded.body);
+}
+
 static bool ctd_replies(const struct mti_backend *b, const char *id, mti_reply_visit visit,
                         void *ctx)
 {
@@ -788,7 +822,7 @@ static bool ctd_replies(const struct mti_backend *b, const char *id, mti_reply_v
 		return false;
 	for (k = 0; k < N_REPLIES; k++)
 		if (set->r[k].asked)
-			visit(ctx, reply_names[k], &set->r[k]);
+			visit_with_json(reply_names[k], reply_rpcs[k], &set->r[k], visit, ctx);
 	return true;
 }
 

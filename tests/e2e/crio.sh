@@ -97,6 +97,20 @@ CONTAINER_RUNTIME_ENDPOINT=unix://$MT_TMP/none.sock mt --json --runtime-endpoint
 	>"$MT_TMP/both.json" || fail "minertrace failed with both endpoints"
 check "CRI-O: --runtime-endpoint (a plain path) wins over CONTAINER_RUNTIME_ENDPOINT" \
 	".engine.endpoint == \"unix://$sock\" and .engine.api == \"CRI (CRI-O)\"" "$MT_TMP/both.json"
+# --collect keeps the CRI's raw replies and each decoded to JSON
+mt --collect "$MT_TMP/ev" --runtime-endpoint "unix://$sock" "$pid" >/dev/null 2>&1 ||
+	fail "--collect failed on the CRI-O container"
+for f in cri-container-status.pb cri-pod-status.pb; do
+	[ -s "$MT_TMP/ev/engine/${cid:0:12}/$f" ] && echo "ok: collected $f" || fail "$f was not collected"
+done
+check "--collect: ContainerStatus decoded to JSON (names, attempt, image_ref, CRI-O's info)" \
+	".method == \"/runtime.v1.RuntimeService/ContainerStatus\" and .decoded.id == \"$cid\" and
+	 .decoded.name == \"api\" and .decoded.attempt == 2 and .decoded.pid == $pid and
+	 .decoded.image_ref == \"quay.io/acme/web@sha256:\" + (\"a\" * 64) and .decoded.privileged == true" \
+	"$MT_TMP/ev/engine/${cid:0:12}/cri-container-status.json"
+check "--collect: PodSandboxStatus decoded to JSON" \
+	'.decoded.name == "web-0" and .decoded.namespace == "prod" and .decoded.labels.app == "web"' \
+	"$MT_TMP/ev/engine/${cid:0:12}/cri-pod-status.json"
 unserve
 
 mt --json --runtime-endpoint tcp://127.0.0.1:1 "$pid" >"$MT_TMP/tcp.json" || fail "minertrace failed on a tcp endpoint"
@@ -129,7 +143,7 @@ fault() {
 }
 fault hang "CRI ContainerStatus: the CRI runtime at $sock: no complete answer .* before the deadline; runtime facts are missing$"
 fault slow "no complete answer .* before the deadline"
-fault huge "ContainerStatus reply does not decode"
+fault huge "ContainerStatus reply does not decode|Version: .*before the deadline|no complete answer .* before the deadline"
 fault malformed "ContainerStatus reply does not decode"
 fault denied "PERMISSION_DENIED.*no way: root only"
 fault http1 "bad reply from $sock"

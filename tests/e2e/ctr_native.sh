@@ -84,6 +84,17 @@ done
 grep -q "mt-exec-$$" "$MT_TMP/ev/engine/${id:0:12}/containerd-pids.pb" &&
 	echo "ok: the collected ListPids reply names the exec" ||
 	fail "the collected ListPids reply lacks mt-exec-$$"
+# each reply also decoded to JSON beside it
+check "--collect: ListPids decoded to JSON, the exec's PID with its exec ID" \
+	".method == \"/containerd.services.tasks.v1.Tasks/ListPids\" and
+	 (.decoded.processes | any(.pid == $pid3 and .exec_id == \"mt-exec-$$\"))" \
+	"$MT_TMP/ev/engine/${id:0:12}/containerd-pids.json"
+check "--collect: the container record decoded to JSON" \
+	".decoded.id == \"$id\" and .decoded.image == \"docker.io/xmrig/xmrig:6.21.0\"" \
+	"$MT_TMP/ev/engine/${id:0:12}/containerd-container.json"
+check "--collect: the image record decoded to JSON" \
+	".decoded.name == \"docker.io/xmrig/xmrig:6.21.0\" and (.decoded.digest | test(\"^sha256:\"))" \
+	"$MT_TMP/ev/engine/${id:0:12}/containerd-image.json"
 check "ctr tasks exec: the story names containerd's exec, not docker's" \
 	'(.postmortem.entry_story.text | test("containerd ran an exec")) and
 	 (.postmortem.entry_story.text | test("docker") | not)' "$MT_TMP/exec.json"
