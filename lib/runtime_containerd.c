@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "curl_api.h"
 #include "engine.h"
 #include "engine_decode.h"
 #include "grpc.h"
@@ -73,7 +74,8 @@ struct ctd_replies {
 	struct ctd_conn *conn;
 	char *ns;
 	bool cri;
-	bool shim; /* a containerd shim runs it: its bundle is read */
+	bool shim;       /* a containerd shim runs it: its bundle is read */
+	bool prefetched; /* asked ahead through the CRI, not yet checked against the container */
 	struct mti_reply r[N_REPLIES];
 };
 
@@ -350,25 +352,92 @@ static enum mt_err ask_version(struct ctd_state *s, struct ctd_replies *set)
 
 /* Whether containerd serves set's container: not for CRI-O's, nor when
  * the CRI's Version names another runtime. */
-static bool containerd_behind(const struct ctd_replies *set, const struct mt_container *c)
+static bool containerd_behind(const struct ctd_replies *set, enum mt_runtime runtime)
 {
 	const char *rt = set->conn->ver[API_CRI].runtime_name;
 
-	return c->runtime != MT_RUNTIME_CRIO && (!set->cri || !rt || !strcmp(rt, "containerd"));
+	return runtime != MT_RUNTIME_CRIO && (!set->cri || !rt || !strcmp(rt, "containerd"));
 }
 
-/* Asks everything about container c once per session. */
-static enum mt_err fetch(struct ctd_state *s, struct ctd_replies *set, const struct mt_container *c)
+/* Asks everything about container id (of kind runtime) of set's
+ * connection, in set's API and namespace. MT_OK or MT_ERR_NOMEM. */
+static enum mt_err fetch_on(struct ctd_state *s, struct ctd_replies *set, const char *id,
+                            enum mt_runtime runtime)
 {
-	const struct mt_runtime_task *task = c->task;
 	struct mti_ctd_container ctr;
 	struct mti_cri_container cc;
 	struct mti_cri_pod pod;
 	struct mti_ctd_pids pids;
 	enum mt_err err;
 
+	err = ask_version(s, set);
+	if (err)
+		return err;
+	if (set->cri) {
+		memset(&cc, 0, sizeof(cc));
+		err = ask(s, set, MTI_RPC_CRI_CONTAINER, id, &set->r[R_CRI_CONTAINER], &cc);
+		if (!err && !set->r[R_CRI_CONTAINER].err && cc.sandbox_id) {
+			memset(&pod, 0, sizeof(pod));
+			err = ask(s, set, MTI_RPC_CRI_POD, cc.sandbox_id, &set->r[R_CRI_POD], &pod);
+			mti_cri_pod_clear(&pod);
+		}
+		mti_cri_container_clear(&cc);
+	} else {
+		memset(&ctr, 0, sizeof(ctr));
+		err = ask(s, set, MTI_RPC_CTD_CONTAINER, id, &set->r[R_CONTAINER], &ctr);
+		if (!err && !set->r[R_CONTAINER].err && ctr.image) {
+			struct mti_ctd_image im;
+
+			memset(&im, 0, sizeof(im));
+			err = ask(s, set, MTI_RPC_CTD_IMAGE, ctr.image, &set->r[R_IMAGE], &im);
+			mti_ctd_image_clear(&im);
+		}
+		mti_ctd_container_clear(&ctr);
+	}
+	/* exec IDs come from containerd's own API: not CRI-O's */
+	if (!err && containerd_behind(set, runtime)) {
+		memset(&pids, 0, sizeof(pids));
+		err = ask(s, set, MTI_RPC_CTD_PIDS, id, &set->r[R_PIDS], &pids);
+		mti_ctd_pids_clear(&pids);
+	}
+	return err;
+}
+
+/* Whether set was prefetched as c would be asked: through the CRI, of the
+ * socket and in the namespace c's shim names. */
+static bool prefetch_fits(const struct ctd_state *s, const struct ctd_replies *set,
+                          const struct mt_container *c)
+{
+	const struct mt_runtime_task *task = c->task;
+	bool cri = c->runtime == MT_RUNTIME_CRIO || (task ? task->cri : c->pod_uid != NULL);
+
+	return cri && !strcmp(set->conn->path, socket_for(s, task, true)) &&
+	       !(task && task->namespace && strcmp(task->namespace, set->ns));
+}
+
+/* Forgets what was asked about set's container. */
+static void forget(struct ctd_replies *set)
+{
+	size_t k;
+
+	for (k = 0; k < N_REPLIES; k++)
+		mti_reply_clear(&set->r[k]);
+	free(set->ns);
+	set->ns = NULL;
+	set->prefetched = false;
+}
+
+/* Asks everything about container c once per session (what was asked
+ * ahead is kept when it fits c). */
+static enum mt_err fetch(struct ctd_state *s, struct ctd_replies *set, const struct mt_container *c)
+{
+	const struct mt_runtime_task *task = c->task;
+
 	set->fetched = true;
 	set->shim = task != NULL;
+	if (set->prefetched && prefetch_fits(s, set, c))
+		return MT_OK;
+	forget(set);
 	set->cri = c->runtime == MT_RUNTIME_CRIO || (task ? task->cri : c->pod_uid != NULL);
 	set->ns = mti_strdup(task && task->namespace ? task->namespace
 	                     : set->cri              ? CRI_NAMESPACE
@@ -385,37 +454,7 @@ static enum mt_err fetch(struct ctd_state *s, struct ctd_replies *set, const str
 		if (!set->conn->dead_msg)
 			return MT_ERR_NOMEM;
 	}
-	err = ask_version(s, set);
-	if (err)
-		return err;
-	if (set->cri) {
-		memset(&cc, 0, sizeof(cc));
-		err = ask(s, set, MTI_RPC_CRI_CONTAINER, c->id, &set->r[R_CRI_CONTAINER], &cc);
-		if (!err && !set->r[R_CRI_CONTAINER].err && cc.sandbox_id) {
-			memset(&pod, 0, sizeof(pod));
-			err = ask(s, set, MTI_RPC_CRI_POD, cc.sandbox_id, &set->r[R_CRI_POD], &pod);
-			mti_cri_pod_clear(&pod);
-		}
-		mti_cri_container_clear(&cc);
-	} else {
-		memset(&ctr, 0, sizeof(ctr));
-		err = ask(s, set, MTI_RPC_CTD_CONTAINER, c->id, &set->r[R_CONTAINER], &ctr);
-		if (!err && !set->r[R_CONTAINER].err && ctr.image) {
-			struct mti_ctd_image im;
-
-			memset(&im, 0, sizeof(im));
-			err = ask(s, set, MTI_RPC_CTD_IMAGE, ctr.image, &set->r[R_IMAGE], &im);
-			mti_ctd_image_clear(&im);
-		}
-		mti_ctd_container_clear(&ctr);
-	}
-	/* exec IDs come from containerd's own API: not CRI-O's */
-	if (!err && containerd_behind(set, c)) {
-		memset(&pids, 0, sizeof(pids));
-		err = ask(s, set, MTI_RPC_CTD_PIDS, c->id, &set->r[R_PIDS], &pids);
-		mti_ctd_pids_clear(&pids);
-	}
-	return err;
+	return fetch_on(s, set, c->id, c->runtime);
 }
 
 static void warn_notes(struct mt_trace *t, const char *what, const struct mti_grpc_notes *n)
@@ -753,14 +792,43 @@ static enum mt_err ctd_describe(struct mti_backend *b, struct mt_trace *t, struc
 	return MT_OK;
 }
 
-/* Nothing is asked ahead: each container is asked when described, of the
- * containerd its shim names. */
+/* Asks ahead, on the job's thread while the /proc walk goes on, what the
+ * CRI knows of each container whose ID could be a CRI container's (64
+ * hex), of the socket a container without a shim is asked of (the
+ * endpoint given, or the first usual CRI socket). Describe keeps it when
+ * the shim found later names that socket for a CRI container, else asks
+ * again. */
 static enum mt_err ctd_prefetch(struct mti_backend *b, char *const *ids, size_t n)
 {
-	(void)b;
-	(void)ids;
-	(void)n;
-	return MT_OK;
+	struct ctd_state *s = state_of(b);
+	struct ctd_replies *set;
+	enum mt_err err = MT_OK;
+	size_t i;
+
+	if (s->given_err)
+		return MT_OK;
+	for (i = 0; !err && i < n; i++) {
+		if (strlen(ids[i]) != 64 || !mti_is_hex(ids[i], 64))
+			continue;
+		set = cache_get(s, ids[i]);
+		if (!set)
+			return MT_ERR_NOMEM;
+		if (set->fetched || set->prefetched)
+			continue;
+		set->prefetched = true;
+		set->cri = true;
+		set->ns = mti_strdup(CRI_NAMESPACE);
+		set->conn = conn_for(s, socket_for(s, NULL, true));
+		if (!set->ns || !set->conn)
+			return MT_ERR_NOMEM;
+		err = fetch_on(s, set, ids[i], MT_RUNTIME_UNKNOWN);
+	}
+	return err;
+}
+
+static void ctd_preload(void)
+{
+	(void)mti_curl_api(NULL, 0);
 }
 
 /* The same image's other containers are not listed through this API. */
@@ -829,7 +897,7 @@ static bool ctd_replies(const struct mti_backend *b, const char *id, mti_reply_v
 const struct mti_runtime_ops mti_runtime_containerd = {
     .api = "containerd API and CRI",
     .serves = ctd_serves,
-    .preload = NULL,
+    .preload = ctd_preload,
     .open = ctd_open,
     .close = ctd_close,
     .prefetch = ctd_prefetch,

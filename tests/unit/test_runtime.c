@@ -280,12 +280,14 @@ START_TEST(no_runtime_asks_nothing)
 	ck_assert_uint_eq(mti_runtime_requests(NULL), 0);
 	ck_assert_uint_eq(t.n_warnings, 0);
 	/* whether a runtime could be asked: the table's Docker backend, and
-	 * the containerd backend for containerd's tasks (any ID a user gave) */
+	 * the containerd backend for containerd's tasks (any ID a user gave)
+	 * and, through the CRI, CRI-O's containers; not LXC's */
 	ck_assert(mti_runtime_serves(NULL, DOCKER_ID, MT_RUNTIME_DOCKER));
 	ck_assert(mti_runtime_serves(NULL, DOCKER_ID, MT_RUNTIME_PODMAN));
 	ck_assert(mti_runtime_serves(NULL, DOCKER_ID, MT_RUNTIME_CONTAINERD));
 	ck_assert(mti_runtime_serves(NULL, "webapp", MT_RUNTIME_CONTAINERD));
-	ck_assert(!mti_runtime_serves(NULL, DOCKER_ID, MT_RUNTIME_CRIO));
+	ck_assert(mti_runtime_serves(NULL, DOCKER_ID, MT_RUNTIME_CRIO));
+	ck_assert(!mti_runtime_serves(NULL, DOCKER_ID, MT_RUNTIME_LXC));
 	ck_assert(!mti_runtime_serves(NULL, "0123", MT_RUNTIME_DOCKER));
 }
 END_TEST
