@@ -412,7 +412,7 @@ static bool prefetch_fits(const struct ctd_state *s, const struct ctd_replies *s
 	bool cri = c->runtime == MT_RUNTIME_CRIO || (task ? task->cri : c->pod_uid != NULL);
 
 	return cri && !strcmp(set->conn->path, socket_for(s, task, true)) &&
-	       !(task && task->namespace && strcmp(task->namespace, set->ns));
+	       !(task && task->namespace && strcmp(task->namespace, set->ns) != 0);
 }
 
 /* Forgets what was asked about set's container. */
