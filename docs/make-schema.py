@@ -192,8 +192,11 @@ ENGINE = obj({"enabled": BOOL, "endpoint": NS, "api": NS, "reachable": BOOL, "ap
               "engine_version": NS, "requests": INT})
 ENGINE["required"].remove("api")  # documents of older versions lack it
 WARNING = obj({"code": enum(*ERRS), "pid": NINT, "subject": S, "message": S})
+# The minor version of the trace and scan documents: raised when fields are
+# added (existing fields never change within a major version).
+SCHEMA_MINOR = {"type": "integer", "minimum": 1}
 TRACE = obj({
-    "schema": {"const": "minertrace/1"}, "evidence": EVIDENCE,
+    "schema": {"const": "minertrace/1"}, "schema_minor": SCHEMA_MINOR, "evidence": EVIDENCE,
     "target": obj({"pid": INT, "thread": NINT,
                    "status": enum("traced", "not-found", "vanished", "unreadable")}),
     "chain_end": enum("root", "parent-vanished", "pid-recycled", "loop", "depth-limit",
@@ -201,8 +204,10 @@ TRACE = obj({
     "chain": arr(PROCESS), "containers": arr(CONTAINER), "origin": ORIGIN, "entry": ENTRY,
     "verdict": VERDICT, "postmortem": POSTMORTEM, "engine": ENGINE, "warnings": arr(WARNING)})
 
+TRACE["required"].remove("schema_minor")  # documents of minor 0 lack it
 SCAN = obj({
-    "schema": {"const": "minertrace-scan/1"}, "evidence": EVIDENCE, "interval_seconds": NUM,
+    "schema": {"const": "minertrace-scan/1"}, "schema_minor": SCHEMA_MINOR, "evidence": EVIDENCE,
+    "interval_seconds": NUM,
     "min_score": INT, "cpus": INT, "processes": INT, "candidates": INT, "traced": INT,
     "containers": INT, "engine_requests": INT, "scan_ms": NUM,
     "host": obj({"ld_so_preload": NS, "hidden_pids": arr(INT)}),
@@ -216,6 +221,7 @@ SCAN = obj({
 SHA256 = {"type": ["string", "null"], "pattern": "^[0-9a-f]{64}$"}
 FIRST_SEEN = {"hosts": INT, "findings": INT, "top_score": NINT, "first_seen": NS,
               "first_seen_host": NS, "first_seen_source": S}
+SCAN["required"].remove("schema_minor")
 FLEET = obj({
     "schema": {"const": "minertrace-fleet/1"}, "generated_at": S, "minertrace_version": S,
     "summary": obj({k: INT for k in ("documents", "hosts", "suspicious", "clean", "failed",

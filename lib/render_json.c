@@ -963,6 +963,7 @@ cJSON *mti_json_trace(const struct mt_trace *t)
 	if (!root)
 		return NULL;
 	mti_json_add_bytes(&j, root, "schema", MT_SCHEMA);
+	mti_json_add_number(&j, root, "schema_minor", MT_SCHEMA_MINOR);
 	add_evidence(&j, root, &t->evidence, t->warnings, t->n_warnings);
 	x = add_object(&j, root, "target");
 	mti_json_add_number(&j, x, "pid", t->target_pid);
@@ -1041,6 +1042,7 @@ static cJSON *json_scan(const struct mt_scan *scan)
 	if (!root)
 		return NULL;
 	mti_json_add_bytes(&j, root, "schema", MT_SCAN_SCHEMA);
+	mti_json_add_number(&j, root, "schema_minor", MT_SCHEMA_MINOR);
 	add_evidence(&j, root, &scan->evidence, scan->warnings, scan->n_warnings);
 	mti_json_add_number(&j, root, "interval_seconds", scan->interval_s);
 	mti_json_add_number(&j, root, "min_score", scan->min_score);

@@ -21,6 +21,10 @@ extern "C" {
 
 #define MT_VERSION "0.1.0"
 #define MT_SCHEMA "minertrace/1"
+/* The minor version of the trace and scan documents ("schema_minor"):
+ * raised when fields are added; a field never changes within "/1". 1 added
+ * the runtime that answered (engine.api, containerd, CRI and CRI-O). */
+#define MT_SCHEMA_MINOR 1
 
 /* How this build reaches its libraries, one line for --version: "static;"
  * or "dynamic;", then the libraries and their versions (in the dynamic

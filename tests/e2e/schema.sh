@@ -58,6 +58,8 @@ mt scan --json --no-engine --interval 0.2 >"$scan" || rc=$?
 [ "$rc" = 0 ] || [ "$rc" = 5 ] || fail "scan: exit status $rc"
 check "the trace document says what it is" '.schema == "minertrace/1"' "$trace"
 check "the scan document says what it is" '.schema == "minertrace-scan/1"' "$scan"
+check "the trace carries the minor version" '.schema_minor == 1' "$trace"
+check "the scan carries the minor version" '.schema_minor == 1' "$scan"
 check "the scan holds a traced finding (the nested trace is checked too)" \
 	"[.findings[] | select(.pid == $miner and .trace != null)] | length == 1" "$scan"
 
@@ -66,6 +68,9 @@ must_pass "a scan document" "$scan"
 must_pass "a scan document without findings" \
 	"$(mutate nofindings '.findings = [] | .traced = 0' "$scan")"
 
+must_pass "a trace of minor 0 (no schema_minor, no engine.api)" \
+	"$(mutate minor0 'del(.schema_minor) | del(.engine.api)' "$trace")"
+must_fail "a minor version that is not a number" "$(mutate minorstring '.schema_minor = "1"' "$trace")"
 must_fail "a trace labelled as a scan" "$(mutate trace-as-scan '.schema = "minertrace-scan/1"' "$trace")"
 must_fail "a scan labelled as a trace" "$(mutate scan-as-trace '.schema = "minertrace/1"' "$scan")"
 must_fail "an unknown document kind" "$(mutate unknown '.schema = "minertrace/2"' "$trace")"
