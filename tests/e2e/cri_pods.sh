@@ -69,7 +69,8 @@ grep -q "shop/billing-api-7d9f" "$MT_TMP/nosock.txt" && echo "ok: text names the
 	fail "the text report does not name shop/billing-api-7d9f"
 
 # (d) a CRI ExecSync: the miner started from outside through the shim
-cri exec-sync "$cid" 300 /usr/share/payload/miner --cri-exec-$$ >/dev/null 2>&1 &
+cri exec-sync "$cid" 300 /usr/share/payload/miner --cri-exec-$$ -o stratum+tcp://pool.example:3333 \
+	>/dev/null 2>&1 &
 MT_CHILDREN+=($!)
 pid2=$(wait_pid -f -- "^/usr/share/payload/miner --cri-exec-$$") || die "the ExecSync process did not start"
 mt --json "$pid2" >"$MT_TMP/exec.json" || die "minertrace failed on the ExecSync process"
@@ -79,5 +80,18 @@ check "exec: entered from outside through the shim, the CRI's exec ID from ListP
 	 (.containers[0].engine.exec_sessions | any(.pid == $pid2 and .id == \"$(jq -r .entry.exec_id "$MT_TMP/exec.json")\"))" \
 	"$MT_TMP/exec.json"
 check "exec: same container" ".containers[0].id == \"$cid\"" "$MT_TMP/exec.json"
+
+# scan finds both in their pod: the init's miner, and the exec entered from outside
+mt scan --json --interval 1 --no-probe --min-score 1 >"$MT_TMP/scan.json" || true
+validate --scan "$MT_SCHEMA" "$MT_TMP/scan.json"
+check "scan: the pod's miner, in pod shop/billing-api-7d9f through the CRI" \
+	".findings | any(.pid == $pid and .trace.containers[0].id == \"$cid\" and
+	 .trace.containers[0].kubernetes.pod_name == \"billing-api-7d9f\" and
+	 .trace.containers[0].kubernetes.namespace == \"shop\" and .trace.engine.api == \"CRI (containerd)\" and
+	 .trace.containers[0].engine.image.reference == \"docker.io/metabase/metabase:v0.46.6\")" \
+	"$MT_TMP/scan.json"
+check "scan: the CRI exec, entered from outside with its exec ID" \
+	".findings | any(.pid == $pid2 and .trace.entry.kind == \"runtime-exec\" and
+	 (.trace.entry.exec_id | test(\"^[0-9a-f]{64}$\")))" "$MT_TMP/scan.json"
 
 finish

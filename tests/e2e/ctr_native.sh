@@ -98,5 +98,10 @@ check "--collect: the image record decoded to JSON" \
 check "ctr tasks exec: the story names containerd's exec, not docker's" \
 	'(.postmortem.entry_story.text | test("containerd ran an exec")) and
 	 (.postmortem.entry_story.text | test("docker") | not)' "$MT_TMP/exec.json"
+mt scan --json --interval 1 --no-probe --min-score 1 >"$MT_TMP/scan-exec.json" || true
+check "scan: the ctr tasks exec, entered from outside with its exec ID" \
+	".findings | any(.pid == $pid3 and .trace.containers[0].id == \"$id\" and
+	 .trace.entry.kind == \"runtime-exec\" and .trace.entry.exec_id == \"mt-exec-$$\")" \
+	"$MT_TMP/scan-exec.json"
 
 finish

@@ -50,4 +50,15 @@ check "podman exec: the exec event read" \
 	'[.containers[0].engine.events[] | select(.action | startswith("exec"))] | length > 0' \
 	"$MT_TMP/exec.json"
 
+# scan finds the run and the exec'd miner, each in its Podman container
+mt scan --json --interval 1 --no-probe --min-score 1 >"$MT_TMP/scan.json" || true
+validate --scan "$MT_SCHEMA" "$MT_TMP/scan.json"
+check "scan: podman run's miner, the image's own entrypoint" \
+	".findings | any(.pid == $pid and .trace.containers[0].id == \"$cid\" and
+	 .trace.containers[0].runtime == \"podman\" and .trace.engine.api == \"Podman (Docker-compatible API)\" and
+	 .trace.verdict.classification == \"unwanted-image\")" "$MT_TMP/scan.json"
+check "scan: podman exec's miner, entered from outside with its exec session" \
+	".findings | any(.pid == $pid2 and .trace.entry.kind == \"docker-exec\" and
+	 (.trace.entry.exec_id | length) == 64)" "$MT_TMP/scan.json"
+
 finish
