@@ -310,6 +310,36 @@ static int cmp_pid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The members are sorted by PID (mti_members_read). */
+static bool is_member(const struct mt_container *c, pid_t pid)
+{
+	size_t lo = 0, hi = c->n_members;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->members[mid].pid == pid)
+			return true;
+		if (c->members[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+bool mti_members_one_tree(const struct mt_container *c)
+{
+	size_t i, roots = 0;
+
+	if (!c->have_members || c->members_truncated || !c->n_members)
+		return false;
+	for (i = 0; i < c->n_members; i++)
+		if (!is_member(c, c->members[i].ppid) && ++roots > 1)
+			return false;
+	return true;
+}
+
 enum mt_err mti_members_read(struct mti_host *h, struct mt_trace *t, const struct mt_process *ref,
                              struct mt_container *c)
 {

@@ -234,34 +234,40 @@ static void job_set_loaded(struct mti_runtime_job *job)
 	pthread_mutex_unlock(&job->lock);
 }
 
-/* Asks each backend about the job's containers it serves: their backends
- * are opened first (loading their libraries), then asked one by one. */
+/* Whether slot sl serves the job's container ref. */
+static bool job_serves(const struct mti_runtime *rt, const struct slot *sl,
+                       const struct mt_container_ref *ref)
+{
+	return sl->ops->serves(rt->cfg.endpoint, ref->id, ref->runtime);
+}
+
+/* Asks each backend about the job's containers it serves (all of them,
+ * not only the first: a container whose runtime the cgroup does not tell
+ * is asked ahead of each runtime that may own it): the backends are opened
+ * first (loading their libraries), then asked one by one. */
 static void *run_job(void *arg)
 {
 	struct mti_runtime_job *job = arg;
 	struct mti_runtime *rt = job->rt;
 	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
-	char **mine = calloc(job->n_refs, sizeof(*mine));
-	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
-	struct slot **by = calloc(job->n_refs, sizeof(*by));
+	char **mine = calloc(job->n_refs ? job->n_refs : 1, sizeof(*mine));
 	size_t i, k, n;
 
-	for (k = 0; mine && by && k < job->n_refs; k++) {
-		by[k] = slot_for(rt, job->refs[k].id, job->refs[k].runtime);
-		if (by[k] && !slot_open(rt, by[k]))
-			job->err = MT_ERR_NOMEM;
-	}
+	for (i = 0; rt->slots && i < rt->n_slots; i++)
+		for (k = 0; k < job->n_refs; k++)
+			if (job_serves(rt, &rt->slots[i], &job->refs[k]) &&
+			    !slot_open(rt, &rt->slots[i]))
+				job->err = MT_ERR_NOMEM;
 	job_set_loaded(job);
-	if (!mine || !by)
+	if (!mine)
 		job->err = MT_ERR_NOMEM;
 	for (i = 0; !job->err && rt->slots && i < rt->n_slots; i++) {
 		for (k = n = 0; k < job->n_refs; k++)
-			if (by[k] == &rt->slots[i])
+			if (job_serves(rt, &rt->slots[i], &job->refs[k]))
 				mine[n++] = job->refs[k].id;
 		if (n)
 			job->err = rt->slots[i].ops->prefetch(rt->slots[i].b, mine, n);
 	}
-	free(by);
 	free(mine);
 	return NULL;
 }

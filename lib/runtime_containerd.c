@@ -20,6 +20,7 @@
 #include "grpc.h"
 #include "grpc_decode.h"
 #include "grpc_json.h"
+#include "members.h"
 #include "runtime.h"
 #include "trace_model.h"
 #include "util.h"
@@ -167,11 +168,15 @@ static unsigned ctd_requests(const struct mti_backend *b)
 }
 
 /* Containers a containerd shim runs (the docker namespace "moby" is the
- * Docker backend's: its runtime is docker) and CRI-O's. */
+ * Docker backend's: its runtime is docker) and CRI-O's; and a 64-hex ID
+ * whose runtime the cgroup does not tell (a pod's under the kubelet's
+ * cgroupfs driver), which the Docker backend is asked of first. */
 static bool ctd_serves(const char *endpoint, const char *id, enum mt_runtime runtime)
 {
 	(void)endpoint;
-	return id && *id && (runtime == MT_RUNTIME_CONTAINERD || runtime == MT_RUNTIME_CRIO);
+	return id && *id &&
+	       (runtime == MT_RUNTIME_CONTAINERD || runtime == MT_RUNTIME_CRIO ||
+	        (runtime == MT_RUNTIME_UNKNOWN && strlen(id) == 64 && mti_is_hex(id, 64)));
 }
 
 static bool is_socket(const char *path)
@@ -359,15 +364,13 @@ static bool containerd_behind(const struct ctd_replies *set, enum mt_runtime run
 	return runtime != MT_RUNTIME_CRIO && (!set->cri || !rt || !strcmp(rt, "containerd"));
 }
 
-/* Asks everything about container id (of kind runtime) of set's
- * connection, in set's API and namespace. MT_OK or MT_ERR_NOMEM. */
-static enum mt_err fetch_on(struct ctd_state *s, struct ctd_replies *set, const char *id,
-                            enum mt_runtime runtime)
+/* Asks the records of container id of set's connection, in set's API and
+ * namespace (the exec IDs are fetch_pids'). MT_OK or MT_ERR_NOMEM. */
+static enum mt_err fetch_on(struct ctd_state *s, struct ctd_replies *set, const char *id)
 {
 	struct mti_ctd_container ctr;
 	struct mti_cri_container cc;
 	struct mti_cri_pod pod;
-	struct mti_ctd_pids pids;
 	enum mt_err err;
 
 	err = ask_version(s, set);
@@ -394,12 +397,25 @@ static enum mt_err fetch_on(struct ctd_state *s, struct ctd_replies *set, const 
 		}
 		mti_ctd_container_clear(&ctr);
 	}
-	/* exec IDs come from containerd's own API: not CRI-O's */
-	if (!err && containerd_behind(set, runtime)) {
-		memset(&pids, 0, sizeof(pids));
-		err = ask(s, set, MTI_RPC_CTD_PIDS, id, &set->r[R_PIDS], &pids);
-		mti_ctd_pids_clear(&pids);
-	}
+	return err;
+}
+
+/* Asks the exec IDs of c's processes (containerd's own API: not CRI-O's)
+ * unless /proc shows that no process of c entered it from outside: the
+ * shim runs `runc ps` for ListPids, the slowest call of a trace, and an
+ * exec's ID is all it tells. MT_OK or MT_ERR_NOMEM. */
+static enum mt_err fetch_pids(struct ctd_state *s, struct ctd_replies *set,
+                              const struct mt_container *c)
+{
+	struct mti_ctd_pids pids;
+	enum mt_err err;
+
+	if (set->r[R_PIDS].asked || !containerd_behind(set, c->runtime) ||
+	    mti_members_one_tree(c))
+		return MT_OK;
+	memset(&pids, 0, sizeof(pids));
+	err = ask(s, set, MTI_RPC_CTD_PIDS, c->id, &set->r[R_PIDS], &pids);
+	mti_ctd_pids_clear(&pids);
 	return err;
 }
 
@@ -432,11 +448,12 @@ static void forget(struct ctd_replies *set)
 static enum mt_err fetch(struct ctd_state *s, struct ctd_replies *set, const struct mt_container *c)
 {
 	const struct mt_runtime_task *task = c->task;
+	enum mt_err err;
 
 	set->fetched = true;
 	set->shim = task != NULL;
 	if (set->prefetched && prefetch_fits(s, set, c))
-		return MT_OK;
+		return fetch_pids(s, set, c);
 	forget(set);
 	set->cri = c->runtime == MT_RUNTIME_CRIO || (task ? task->cri : c->pod_uid != NULL);
 	set->ns = mti_strdup(task && task->namespace ? task->namespace
@@ -454,7 +471,8 @@ static enum mt_err fetch(struct ctd_state *s, struct ctd_replies *set, const str
 		if (!set->conn->dead_msg)
 			return MT_ERR_NOMEM;
 	}
-	return fetch_on(s, set, c->id, c->runtime);
+	err = fetch_on(s, set, c->id);
+	return err ? err : fetch_pids(s, set, c);
 }
 
 static void warn_notes(struct mt_trace *t, const char *what, const struct mti_grpc_notes *n)
@@ -795,17 +813,20 @@ static enum mt_err ctd_describe(struct mti_backend *b, struct mt_trace *t, struc
 /* Asks ahead, on the job's thread while the /proc walk goes on, what the
  * CRI knows of each container whose ID could be a CRI container's (64
  * hex), of the socket a container without a shim is asked of (the
- * endpoint given, or the first usual CRI socket). Describe keeps it when
- * the shim found later names that socket for a CRI container, else asks
- * again. */
+ * endpoint given, or the first usual CRI socket) when there is one.
+ * Describe keeps it when the shim found later names that socket for a CRI
+ * container, else asks again; the exec IDs wait for describe, which knows
+ * the container's processes (fetch_pids). */
 static enum mt_err ctd_prefetch(struct mti_backend *b, char *const *ids, size_t n)
 {
 	struct ctd_state *s = state_of(b);
+	const char *path = socket_for(s, NULL, true);
 	struct ctd_replies *set;
 	enum mt_err err = MT_OK;
 	size_t i;
 
-	if (s->given_err)
+	/* nothing to ask ahead without a socket there */
+	if (s->given_err || !is_socket(path))
 		return MT_OK;
 	for (i = 0; !err && i < n; i++) {
 		if (strlen(ids[i]) != 64 || !mti_is_hex(ids[i], 64))
@@ -818,10 +839,10 @@ static enum mt_err ctd_prefetch(struct mti_backend *b, char *const *ids, size_t 
 		set->prefetched = true;
 		set->cri = true;
 		set->ns = mti_strdup(CRI_NAMESPACE);
-		set->conn = conn_for(s, socket_for(s, NULL, true));
+		set->conn = conn_for(s, path);
 		if (!set->ns || !set->conn)
 			return MT_ERR_NOMEM;
-		err = fetch_on(s, set, ids[i], MT_RUNTIME_UNKNOWN);
+		err = fetch_on(s, set, ids[i]);
 	}
 	return err;
 }

@@ -11,6 +11,9 @@
 #   cri_late the pod's trace without --runtime-endpoint: nothing can be
 #            asked ahead (no socket at the usual places), the CRI is asked
 #            once the shim is found: what the prefetch saves
+#   cri_exec the same miner in a second container of the pod into which
+#            an ExecSync is alive: containerd's Tasks.ListPids is asked
+#            too for the exec IDs (the shim runs runc ps): what it costs
 # Target: cri <= 1.2x docker. Medians of RUNS rounds (default 200) after 10
 # warm-up rounds; each round runs both in turn (tests/bench/rounds.c).
 # Not run in CI. Usage (root): tests/bench/runtimes.sh [RUNS]
@@ -18,6 +21,7 @@ set -euo pipefail
 # shellcheck source=tests/bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 stop_all() {
+	[ -z "${execsync:-}" ] || kill "$execsync" 2>/dev/null || true
 	if [ -n "${pod:-}" ]; then
 		/usr/bin/python3 tests/e2e/cri/cri.py remove-pod "$pod" >/dev/null 2>&1 || true
 	fi
@@ -58,11 +62,27 @@ cid=$(/usr/bin/python3 tests/e2e/cri/cri.py create "$pod" bench-7d9f bench "$uid
 	docker.io/metabase/metabase:v0.46.6 app /bin/sh DROP /usr/share/payload/miner /tmp/kworkerds)
 /usr/bin/python3 tests/e2e/cri/cri.py start "$cid"
 cpid=$(find_miner kworkerds "$cid") || { echo "runtimes.sh: the pod's miner did not start" >&2; exit 1; }
+xid=$(/usr/bin/python3 tests/e2e/cri/cri.py create "$pod" bench-7d9f bench "$uid" worker \
+	docker.io/metabase/metabase:v0.46.6 app /bin/sh DROP /usr/share/payload/miner /tmp/kthreadd2)
+/usr/bin/python3 tests/e2e/cri/cri.py start "$xid"
+xpid=$(find_miner kthreadd2 "$xid") || { echo "runtimes.sh: the second miner did not start" >&2; exit 1; }
+/usr/bin/python3 tests/e2e/cri/cri.py exec-sync "$xid" 3600 /usr/share/payload/miner --bench-exec \
+	>/dev/null 2>&1 &
+execsync=$!
+for _ in $(seq 1 100); do
+	for p in $(pgrep -x miner || true); do
+		grep -q "$xid" "/proc/$p/cgroup" && break 2
+	done
+	sleep 0.1
+done
 
 ep=unix://$CONTAINERD_ADDRESS
 "$bin" --json --runtime-endpoint "$ep" "$cpid" >"$MT_E2E_STATE/cri.json"
 jq -e '.containers[0].engine.name == "api" and .containers[0].kubernetes.pod_name == "bench-7d9f"' \
 	"$MT_E2E_STATE/cri.json" >/dev/null || { echo "runtimes.sh: the CRI trace lacks the pod's names" >&2; exit 1; }
+"$bin" --json --runtime-endpoint "$ep" "$xpid" >"$MT_E2E_STATE/cri-exec.json"
+jq -e '.containers[0].engine.exec_sessions | length == 1' "$MT_E2E_STATE/cri-exec.json" >/dev/null ||
+	{ echo "runtimes.sh: the trace of the container with an exec lacks its exec session" >&2; exit 1; }
 "$bin" --json "$dpid" | jq -e '.containers[0].engine.name == "bench-docker"' >/dev/null ||
 	{ echo "runtimes.sh: the Docker trace lacks the container's name" >&2; exit 1; }
 
@@ -71,8 +91,10 @@ gcc -O2 -o "$MT_E2E_STATE/rounds" tests/bench/rounds.c
 "$MT_E2E_STATE/rounds" "$runs" 10 \
 	-- cri "$bin" --json --runtime-endpoint "$ep" "$cpid" \
 	-- docker "$bin" --json "$dpid" \
-	-- cri_late "$bin" --json "$cpid" >"$out"
+	-- cri_late "$bin" --json "$cpid" \
+	-- cri_exec "$bin" --json --runtime-endpoint "$ep" "$xpid" >"$out"
 jq -r --argjson creq "$(jq .engine.requests "$MT_E2E_STATE/cri.json")" \
+	--argjson xreq "$(jq .engine.requests "$MT_E2E_STATE/cri-exec.json")" \
 	--argjson dreq "$("$bin" --json "$dpid" | jq .engine.requests)" '
 	def ms: . * 1000 * 100 | round / 100;
 	(.results | map({key: .command, value: .}) | from_entries) as $r
@@ -81,5 +103,6 @@ jq -r --argjson creq "$(jq .engine.requests "$MT_E2E_STATE/cri.json")" \
 	  "  CRI pod (containerd)    \($c | ms) ms  (mean \($r.cri.mean | ms) ms, \($creq) gRPC requests)",
 	  "  Docker container        \($d | ms) ms  (mean \($r.docker.mean | ms) ms, \($dreq) engine requests)",
 	  "  cri / docker            \(($c / $d) * 1000 | round / 1000)  (target <= 1.2: \(if $c / $d <= 1.2 then "met" else "MISSED" end))",
-	  "  CRI asked only late     \($r.cri_late.median | ms) ms  (mean \($r.cri_late.mean | ms) ms; cri / late \(($c / $r.cri_late.median) * 1000 | round / 1000))"
+	  "  CRI asked only late     \($r.cri_late.median | ms) ms  (mean \($r.cri_late.mean | ms) ms; cri / late \(($c / $r.cri_late.median) * 1000 | round / 1000))",
+	  "  CRI, an exec alive      \($r.cri_exec.median | ms) ms  (mean \($r.cri_exec.mean | ms) ms, \($xreq) gRPC requests with ListPids; / docker \(($r.cri_exec.median / $d) * 1000 | round / 1000))"
 ' "$out"

@@ -49,6 +49,11 @@ check "pod: the CRI answered: container name, pod, image and its ID, labels" \
 	 (.containers[0].engine.labels | any(.key == \"io.kubernetes.pod.namespace\" and .value == \"shop\")) and
 	 .containers[0].engine.status == \"running\" and .containers[0].engine.restart_count == 0 and
 	 .containers[0].engine.init_pid > 1" "$MT_TMP/pod.json"
+check "pod: one process tree, the init's: no exec to name, ListPids not asked (Version, ContainerStatus, PodSandboxStatus)" \
+	'.engine.requests == 3 and .containers[0].engine.exec_sessions == [] and
+	 ([.containers[0].processes[].pid] as $pids
+	  | [.containers[0].processes[] | select(.ppid as $pp | $pids | index($pp) | not)] | length) == 1' \
+	"$MT_TMP/pod.json"
 check_markdown "$pid" "crictl stop ${cid:0:12} && crictl rm ${cid:0:12}" \
 	"kubectl -n shop delete pod billing-api-7d9f" "a controller" "- Answered by: CRI (containerd) \`1.6."
 
@@ -80,6 +85,12 @@ check "exec: entered from outside through the shim, the CRI's exec ID from ListP
 	 (.containers[0].engine.exec_sessions | any(.pid == $pid2 and .id == \"$(jq -r .entry.exec_id "$MT_TMP/exec.json")\"))" \
 	"$MT_TMP/exec.json"
 check "exec: same container" ".containers[0].id == \"$cid\"" "$MT_TMP/exec.json"
+# with the exec alive, the init's miner is traced with the container's exec sessions
+mt --json "$pid" >"$MT_TMP/pod-exec.json" || die "minertrace failed on the pod's miner"
+check "pod with an exec alive: ListPids asked, the exec's PID and ID among the container's exec sessions" \
+	".engine.requests == 4 and .entry.kind == \"init-tree\" and
+	 (.containers[0].engine.exec_sessions | any(.pid == $pid2 and .id == \"$(jq -r .entry.exec_id "$MT_TMP/exec.json")\"))" \
+	"$MT_TMP/pod-exec.json"
 
 # scan finds both in their pod: the init's miner, and the exec entered from outside
 mt scan --json --interval 1 --no-probe --min-score 1 >"$MT_TMP/scan.json" || true

@@ -13,6 +13,7 @@
 
 #include "check_main.h"
 #include "host.h"
+#include "members.h"
 #include "runtime.h"
 #include "trace_model.h"
 #include "util.h"
@@ -239,6 +240,38 @@ START_TEST(the_job_asks_each_backend_its_own_containers)
 }
 END_TEST
 
+static bool b_serves_unknown_too(const char *endpoint, const char *id, enum mt_runtime runtime)
+{
+	return b_serves(endpoint, id, runtime) || (id && runtime == MT_RUNTIME_UNKNOWN);
+}
+
+/* A container whose runtime the cgroup does not tell is asked ahead of
+ * every backend that may own it; describe asks the first. */
+START_TEST(the_job_asks_every_backend_that_may_own_a_container)
+{
+	const struct mt_container_ref refs[] = {{"u1", MT_RUNTIME_UNKNOWN},
+	                                        {"c1", MT_RUNTIME_CONTAINERD}};
+	struct mt_container unknown = {.id = "u1", .runtime = MT_RUNTIME_UNKNOWN};
+	struct mti_runtime_job *job;
+	struct mti_runtime *rt;
+	struct mt_trace t;
+
+	reset();
+	memset(&t, 0, sizeof(t));
+	ops_b.serves = b_serves_unknown_too;
+	fake_a.kind = MT_RUNTIME_UNKNOWN;
+	ck_assert_int_eq(mti_runtime_new_with(&cfg, two, 2, &rt), MT_OK);
+	ck_assert_int_eq(mti_runtime_job_start(rt, refs, 2, &job), MT_OK);
+	ck_assert_int_eq(mti_runtime_job_wait(job), MT_OK);
+	ck_assert_str_eq(fake_a.asked, "prefetch:u1;");
+	ck_assert_str_eq(fake_b.asked, "prefetch:u1;prefetch:c1;");
+	ck_assert_int_eq(mti_runtime_describe(rt, &t, &unknown, NULL), MT_OK);
+	ck_assert_str_eq(fake_a.asked, "prefetch:u1;describe:u1;exe:-;");
+	fake_a.kind = MT_RUNTIME_DOCKER;
+	mti_runtime_free(rt);
+}
+END_TEST
+
 START_TEST(the_spread_asks_the_backend_of_its_container)
 {
 	struct mt_engine_container ec = {.image_id = "sha256:1"};
@@ -327,6 +360,55 @@ START_TEST(containerd_backend_unreachable)
 }
 END_TEST
 
+/* The exec IDs (ListPids) are asked only when /proc cannot rule out a
+ * live exec: with the container's processes all listed as one tree (its
+ * init's), not asked; with a second root (a process whose parent is
+ * outside the container, as an exec's is), or a list cut short, asked. */
+START_TEST(containerd_exec_ids_only_when_an_exec_may_run)
+{
+	struct mt_runtime_task task = {.namespace = (char *)"default",
+	                               .address = (char *)"/nonexistent/containerd.sock"};
+	struct mt_member one_tree[] = {{.pid = 100, .ppid = 50}, {.pid = 101, .ppid = 100},
+	                               {.pid = 102, .ppid = 101}};
+	struct mt_member two_roots[] = {{.pid = 100, .ppid = 50}, {.pid = 101, .ppid = 100},
+	                                {.pid = 140, .ppid = 50}};
+	struct mt_container c[] = {
+	    {.id = (char *)"t1", .runtime = MT_RUNTIME_CONTAINERD, .task = &task,
+	     .have_members = true, .members = one_tree, .n_members = 3},
+	    {.id = (char *)"t2", .runtime = MT_RUNTIME_CONTAINERD, .task = &task,
+	     .have_members = true, .members = two_roots, .n_members = 3},
+	    {.id = (char *)"t3", .runtime = MT_RUNTIME_CONTAINERD, .task = &task,
+	     .have_members = true, .members = one_tree, .n_members = 3, .members_truncated = true},
+	    {.id = (char *)"t4", .runtime = MT_RUNTIME_CONTAINERD, .task = &task},
+	};
+	const char *const want[] = {"containerd-container.pb",
+	                            "containerd-container.pbcontainerd-pids.pb",
+	                            "containerd-container.pbcontainerd-pids.pb",
+	                            "containerd-container.pbcontainerd-pids.pb"};
+	const struct mti_runtime_ops *const ctd[] = {&mti_runtime_containerd};
+	struct mti_runtime *rt;
+	struct mt_trace t;
+	size_t i;
+
+	memset(&t, 0, sizeof(t));
+	ck_assert(mti_members_one_tree(&c[0]));
+	ck_assert(!mti_members_one_tree(&c[1]));
+	ck_assert(!mti_members_one_tree(&c[2]));
+	ck_assert(!mti_members_one_tree(&c[3]));
+	ck_assert_int_eq(mti_runtime_new_with(&cfg, ctd, 1, &rt), MT_OK);
+	for (i = 0; i < MTI_ARRAY_LEN(c); i++) {
+		char seen[128] = "";
+
+		ck_assert_int_eq(mti_runtime_describe(rt, &t, &c[i], NULL), MT_OK);
+		ck_assert(mti_runtime_replies(rt, c[i].id, visit_name, seen));
+		ck_assert_str_eq(seen, want[i]);
+	}
+	mti_runtime_free(rt);
+	mti_warnings_free(t.warnings, t.n_warnings);
+	free(t.engine.endpoint);
+}
+END_TEST
+
 START_TEST(host_facts_from_a_captured_tree)
 {
 	struct mti_host h;
@@ -384,9 +466,11 @@ static Suite *runtime_suite(void)
 	tcase_add_test(tc, each_container_goes_to_its_backend);
 	tcase_add_test(tc, a_container_none_serves_is_a_warning);
 	tcase_add_test(tc, the_job_asks_each_backend_its_own_containers);
+	tcase_add_test(tc, the_job_asks_every_backend_that_may_own_a_container);
 	tcase_add_test(tc, the_spread_asks_the_backend_of_its_container);
 	tcase_add_test(tc, no_runtime_asks_nothing);
 	tcase_add_test(tc, containerd_backend_unreachable);
+	tcase_add_test(tc, containerd_exec_ids_only_when_an_exec_may_run);
 	tcase_add_test(tc, host_facts_from_a_captured_tree);
 	tcase_add_test(tc, namespace_inode_from_its_link);
 	suite_add_tcase(s, tc);
