@@ -26,3 +26,26 @@ enum mt_err mti_ctd_list_pids(struct mti_grpc *g, const char *ns, const char *id
 	memset(out, 0, sizeof(*out));
 	return mti_grpc_rpc(g, ns, MTI_RPC_CTD_PIDS, id, out, raw, msg, msg_len);
 }
+
+enum mt_err mti_ctd_list_containers(struct mti_grpc *g, const char *ns, const char *image,
+                                    struct mti_ctd_container_list *out, struct mti_buf *raw,
+                                    char *msg, size_t msg_len)
+{
+	memset(out, 0, sizeof(*out));
+	return mti_grpc_rpc(g, ns, MTI_RPC_CTD_CONTAINERS, image, out, raw, msg, msg_len);
+}
+
+enum mt_err mti_ctd_list_tasks(struct mti_grpc *g, const char *ns, struct mti_ctd_task_list *out,
+                               struct mti_buf *raw, char *msg, size_t msg_len)
+{
+	memset(out, 0, sizeof(*out));
+	return mti_grpc_rpc(g, ns, MTI_RPC_CTD_TASKS, NULL, out, raw, msg, msg_len);
+}
+
+enum mt_err mti_ctd_snapshot_mounts(struct mti_grpc *g, const char *ns, const char *snapshot,
+                                    struct mti_ctd_mounts *out, struct mti_buf *raw, char *msg,
+                                    size_t msg_len)
+{
+	memset(out, 0, sizeof(*out));
+	return mti_grpc_rpc(g, ns, MTI_RPC_CTD_MOUNTS, snapshot, out, raw, msg, msg_len);
+}

@@ -1,7 +1,8 @@
 /* containerd's native API over gRPC: the container record (image, labels,
  * runtime, OCI spec), its image (target digest) and the processes of its
  * task with the exec ID of each (Tasks.ListPids: `ctr tasks exec`,
- * `kubectl exec` through the CRI). Every call is made in the container's
+ * `kubectl exec` through the CRI); the other containers of an image, the
+ * tasks' states and a snapshot's writable layer. Every call is made in the container's
  * containerd namespace, on the client's one connection. */
 #ifndef MTI_CONTAINERD_API_H
 #define MTI_CONTAINERD_API_H
@@ -29,5 +30,16 @@ enum mt_err mti_ctd_get_image(struct mti_grpc *g, const char *ns, const char *na
 enum mt_err mti_ctd_list_pids(struct mti_grpc *g, const char *ns, const char *id,
                               struct mti_ctd_pids *out, struct mti_buf *raw, char *msg,
                               size_t msg_len);
+/* The containers created from image (a plain reference: see
+ * mti_ctd_plain_reference), every task of the namespace, and the mounts
+ * of a snapshot ("SNAPSHOTTER/KEY"): what the spread asks. */
+enum mt_err mti_ctd_list_containers(struct mti_grpc *g, const char *ns, const char *image,
+                                    struct mti_ctd_container_list *out, struct mti_buf *raw,
+                                    char *msg, size_t msg_len);
+enum mt_err mti_ctd_list_tasks(struct mti_grpc *g, const char *ns, struct mti_ctd_task_list *out,
+                               struct mti_buf *raw, char *msg, size_t msg_len);
+enum mt_err mti_ctd_snapshot_mounts(struct mti_grpc *g, const char *ns, const char *snapshot,
+                                    struct mti_ctd_mounts *out, struct mti_buf *raw, char *msg,
+                                    size_t msg_len);
 
 #endif

@@ -299,8 +299,8 @@ enum mt_err mti_grpc_rpc(struct mti_grpc *g, const char *ns, enum mti_rpc rpc, c
 	e = mti_grpc_set_namespace(g, mti_rpc_namespaced(rpc) ? ns : NULL);
 	if (e)
 		snprintf(msg, msg_len, "invalid containerd namespace");
-	if (e == MT_OK)
-		e = mti_rpc_request(rpc, id, &req);
+	if (e == MT_OK && (e = mti_rpc_request(rpc, id, &req)) == MT_ERR_INVALID_ARG)
+		snprintf(msg, msg_len, "\"%s\" cannot be asked for", id ? id : "");
 	if (e == MT_OK)
 		e = mti_grpc_call(g, mti_rpc_method(rpc), req.data, req.len, &reply, &status, msg,
 		                  msg_len);

@@ -13,6 +13,7 @@
 #include "cri.pb-c.h"
 #include "github.com/containerd/containerd/api/services/containers/v1/containers.pb-c.h"
 #include "github.com/containerd/containerd/api/services/images/v1/images.pb-c.h"
+#include "github.com/containerd/containerd/api/services/snapshots/v1/snapshots.pb-c.h"
 #include "github.com/containerd/containerd/api/services/tasks/v1/tasks.pb-c.h"
 #include "github.com/containerd/containerd/api/services/version/v1/version.pb-c.h"
 #include "github.com/containerd/containerd/runtime/v2/runc/options/oci.pb-c.h"
@@ -181,6 +182,67 @@ static enum mt_err ctd_pids_request(const char *id, struct mti_buf *out)
 	return pack((const ProtobufCMessage *)&r, out);
 }
 
+bool mti_ctd_plain_reference(const char *name)
+{
+	size_t i, n = name ? strnlen(name, MTI_GRPC_MAX_STRING + 1) : 0;
+
+	if (n == 0 || n > MTI_GRPC_MAX_STRING || mti_str_starts(name, "sha256:"))
+		return false;
+	for (i = 0; i < n; i++)
+		if (!(name[i] >= 'a' && name[i] <= 'z') && !(name[i] >= 'A' && name[i] <= 'Z') &&
+		    !(name[i] >= '0' && name[i] <= '9') && !strchr("._-:/@+", name[i]))
+			return false;
+	return true;
+}
+
+/* The containers created from image name: a filter on the field image,
+ * the name quoted (plain: nothing in it to escape). */
+static enum mt_err ctd_containers_request(const char *name, struct mti_buf *out)
+{
+	Containerd__Services__Containers__V1__ListContainersRequest r =
+	    CONTAINERD__SERVICES__CONTAINERS__V1__LIST_CONTAINERS_REQUEST__INIT;
+	char *filter;
+	enum mt_err e;
+
+	if (!mti_ctd_plain_reference(name))
+		return MT_ERR_INVALID_ARG;
+	filter = mti_asprintf("image==\"%s\"", name);
+	if (!filter)
+		return MT_ERR_NOMEM;
+	r.n_filters = 1;
+	r.filters = &filter;
+	e = pack((const ProtobufCMessage *)&r, out);
+	free(filter);
+	return e;
+}
+
+static enum mt_err ctd_tasks_request(struct mti_buf *out)
+{
+	Containerd__Services__Tasks__V1__ListTasksRequest r =
+	    CONTAINERD__SERVICES__TASKS__V1__LIST_TASKS_REQUEST__INIT;
+
+	return pack((const ProtobufCMessage *)&r, out);
+}
+
+/* id is "SNAPSHOTTER/KEY" (a snapshotter's name has no slash). */
+static enum mt_err ctd_mounts_request(const char *id, struct mti_buf *out)
+{
+	Containerd__Services__Snapshots__V1__MountsRequest r =
+	    CONTAINERD__SERVICES__SNAPSHOTS__V1__MOUNTS_REQUEST__INIT;
+	const char *slash = id ? strchr(id, '/') : NULL;
+	enum mt_err e;
+
+	if (!slash || slash == id || !slash[1])
+		return MT_ERR_INVALID_ARG;
+	r.snapshotter = mti_strndup(id, (size_t)(slash - id));
+	if (!r.snapshotter)
+		return MT_ERR_NOMEM;
+	r.key = (char *)slash + 1;
+	e = pack((const ProtobufCMessage *)&r, out);
+	free(r.snapshotter);
+	return e;
+}
+
 static enum mt_err cri_container_request(const char *id, struct mti_buf *out)
 {
 	Runtime__V1__ContainerStatusRequest r = RUNTIME__V1__CONTAINER_STATUS_REQUEST__INIT;
@@ -312,6 +374,25 @@ static enum mt_err decode_spec(const Google__Protobuf__Any *any, struct mti_ctd_
 	return MT_OK;
 }
 
+/* The fields of a container record but its spec into out (zeroed). */
+static enum mt_err container_record(const Containerd__Services__Containers__V1__Container *c,
+                                    struct mti_ctd_container *out)
+{
+	enum mt_err e = MT_OK;
+
+	memset(out, 0, sizeof(*out));
+	if (!take(c->id, "container ID", &out->id, &out->notes) ||
+	    !take(c->image, "image", &out->image, &out->notes) ||
+	    !take(c->runtime ? c->runtime->name : NULL, "runtime", &out->runtime, &out->notes) ||
+	    !take(c->snapshotter, "snapshotter", &out->snapshotter, &out->notes) ||
+	    !take(c->snapshot_key, "snapshot key", &out->snapshot_key, &out->notes))
+		return MT_ERR_NOMEM;
+	out->created_ns = timestamp_ns(c->created_at);
+	out->updated_ns = timestamp_ns(c->updated_at);
+	COPY_MAP(&out->labels, c->n_labels, c->labels, "labels", &out->notes, e);
+	return e;
+}
+
 enum mt_err mti_ctd_container_decode(const uint8_t *msg, size_t len, const char *id,
                                      struct mti_ctd_container *out, char *why, size_t why_len)
 {
@@ -328,21 +409,162 @@ enum mt_err mti_ctd_container_decode(const uint8_t *msg, size_t len, const char 
 		return MT_ERR_ENGINE_REPLY;
 	c = r->container;
 	e = check_object(c, c ? c->id : NULL, id, "Containers.Get", "container", why, why_len);
-	if (e)
+	if (e == MT_OK)
+		e = container_record(c, out);
+	if (e == MT_OK)
+		e = decode_spec(c->spec, out);
+	protobuf_c_message_free_unpacked(&r->base, &mem.allocator);
+	return e;
+}
+
+enum mt_err mti_ctd_container_list_decode(const uint8_t *msg, size_t len, const char *name,
+                                          struct mti_ctd_container_list *out, char *why,
+                                          size_t why_len)
+{
+	struct pb_mem mem;
+	Containerd__Services__Containers__V1__ListContainersResponse *r;
+	size_t i, other = 0, nameless = 0;
+	enum mt_err e = MT_OK;
+
+	memset(out, 0, sizeof(*out));
+	r = (Containerd__Services__Containers__V1__ListContainersResponse *)unpack(
+	    &mem, &containerd__services__containers__v1__list_containers_response__descriptor, msg,
+	    len, "Containers.List", why, why_len);
+	if (!r)
+		return MT_ERR_ENGINE_REPLY;
+	for (i = 0; e == MT_OK && i < r->n_containers; i++) {
+		const Containerd__Services__Containers__V1__Container *c = r->containers[i];
+		struct mti_ctd_container *slot;
+
+		if (!c || !c->id || !c->id[0] || strnlen(c->id, MTI_GRPC_MAX_STRING + 1) >
+		                                      MTI_GRPC_MAX_STRING) {
+			nameless++;
+			continue;
+		}
+		if (!c->image || strcmp(c->image, name) != 0) {
+			other++;
+			continue;
+		}
+		e = mti_append_capped((void **)&out->items, &out->n, MTI_GRPC_MAX_LIST,
+		                      sizeof(*slot), &out->truncated, (void **)&slot);
+		if (e == MT_OK && slot)
+			e = container_record(c, slot);
+	}
+	if (other)
+		note(&out->notes, "%zu container%s of another image dropped", other,
+		     other == 1 ? "" : "s");
+	if (nameless)
+		note(&out->notes, "%zu container%s without a usable ID dropped", nameless,
+		     nameless == 1 ? "" : "s");
+	protobuf_c_message_free_unpacked(&r->base, &mem.allocator);
+	return e;
+}
+
+/* A task status's name. */
+static const char *task_status(int status)
+{
+	switch (status) {
+	case CONTAINERD__V1__TYPES__STATUS__CREATED:
+		return "created";
+	case CONTAINERD__V1__TYPES__STATUS__RUNNING:
+		return "running";
+	case CONTAINERD__V1__TYPES__STATUS__STOPPED:
+		return "stopped";
+	case CONTAINERD__V1__TYPES__STATUS__PAUSED:
+		return "paused";
+	case CONTAINERD__V1__TYPES__STATUS__PAUSING:
+		return "pausing";
+	default:
+		return "unknown";
+	}
+}
+
+enum mt_err mti_ctd_task_list_decode(const uint8_t *msg, size_t len,
+                                     struct mti_ctd_task_list *out, char *why, size_t why_len)
+{
+	struct pb_mem mem;
+	Containerd__Services__Tasks__V1__ListTasksResponse *r;
+	size_t i, nameless = 0;
+	enum mt_err e = MT_OK;
+
+	memset(out, 0, sizeof(*out));
+	r = (Containerd__Services__Tasks__V1__ListTasksResponse *)unpack(
+	    &mem, &containerd__services__tasks__v1__list_tasks_response__descriptor, msg, len,
+	    "Tasks.List", why, why_len);
+	if (!r)
+		return MT_ERR_ENGINE_REPLY;
+	for (i = 0; e == MT_OK && i < r->n_tasks; i++) {
+		const Containerd__V1__Types__Process *p = r->tasks[i];
+		/* containerd 1.6 names a task's container in its ID, the
+		 * container_id field left empty */
+		const char *cid = p && p->container_id && p->container_id[0] ? p->container_id
+		                  : p                                         ? p->id
+		                                                              : NULL;
+		struct mti_ctd_task *slot;
+
+		if (!cid || !cid[0]) {
+			nameless++;
+			continue;
+		}
+		e = mti_append_capped((void **)&out->items, &out->n, MTI_GRPC_MAX_LIST,
+		                      sizeof(*slot), &out->truncated, (void **)&slot);
+		if (e || !slot)
+			continue;
+		memset(slot, 0, sizeof(*slot));
+		slot->status = task_status(p->status);
+		slot->pid = p->pid > 0 && p->pid <= PID_LIMIT ? (pid_t)p->pid : 0;
+		if (!take(cid, "container ID", &slot->container_id, &out->notes))
+			e = MT_ERR_NOMEM;
+		else if (!slot->container_id)
+			out->n--; /* too long: dropped with a note */
+	}
+	if (nameless)
+		note(&out->notes, "%zu task%s without a container ID dropped", nameless,
+		     nameless == 1 ? "" : "s");
+	protobuf_c_message_free_unpacked(&r->base, &mem.allocator);
+	return e;
+}
+
+enum mt_err mti_ctd_mounts_decode(const uint8_t *msg, size_t len, struct mti_ctd_mounts *out,
+                                  char *why, size_t why_len)
+{
+	struct pb_mem mem;
+	Containerd__Services__Snapshots__V1__MountsResponse *r;
+	const Containerd__Types__Mount *m;
+	enum mt_err e = MT_OK;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	r = (Containerd__Services__Snapshots__V1__MountsResponse *)unpack(
+	    &mem, &containerd__services__snapshots__v1__mounts_response__descriptor, msg, len,
+	    "Snapshots.Mounts", why, why_len);
+	if (!r)
+		return MT_ERR_ENGINE_REPLY;
+	m = r->n_mounts ? r->mounts[0] : NULL;
+	if (!m) {
+		snprintf(why, why_len, "Snapshots.Mounts reply holds no mount");
+		e = MT_ERR_ENGINE_REPLY;
 		goto out;
-	if (!take(c->id, "container ID", &out->id, &out->notes) ||
-	    !take(c->image, "image", &out->image, &out->notes) ||
-	    !take(c->runtime ? c->runtime->name : NULL, "runtime", &out->runtime, &out->notes) ||
-	    !take(c->snapshotter, "snapshotter", &out->snapshotter, &out->notes) ||
-	    !take(c->snapshot_key, "snapshot key", &out->snapshot_key, &out->notes)) {
+	}
+	if (r->n_mounts > 1)
+		note(&out->notes, "%zu mounts: the first is read", r->n_mounts);
+	if (!take(m->type, "mount type", &out->type, &out->notes)) {
 		e = MT_ERR_NOMEM;
 		goto out;
 	}
-	out->created_ns = timestamp_ns(c->created_at);
-	out->updated_ns = timestamp_ns(c->updated_at);
-	COPY_MAP(&out->labels, c->n_labels, c->labels, "labels", &out->notes, e);
-	if (e == MT_OK)
-		e = decode_spec(c->spec, out);
+	for (i = 0; out->type && !strcmp(out->type, "overlay") && i < m->n_options; i++) {
+		const char *o = m->options[i];
+
+		if (!o || !mti_str_starts(o, "upperdir="))
+			continue;
+		if (o[9] != '/' || strstr(o + 9, "/../") || mti_str_ends(o + 9, "/..")) {
+			note(&out->notes, "an upperdir that is not a plain absolute path dropped");
+			break;
+		}
+		if (!take(o + 9, "upperdir", &out->upperdir, &out->notes))
+			e = MT_ERR_NOMEM;
+		break;
+	}
 out:
 	protobuf_c_message_free_unpacked(&r->base, &mem.allocator);
 	return e;
@@ -722,6 +944,9 @@ static const struct {
     [MTI_RPC_CRI_POD] = {"/runtime.v1.RuntimeService/PodSandboxStatus", false},
     [MTI_RPC_CRI_VERSION] = {"/runtime.v1.RuntimeService/Version", false},
     [MTI_RPC_CTD_VERSION] = {"/containerd.services.version.v1.Version/Version", false},
+    [MTI_RPC_CTD_CONTAINERS] = {"/containerd.services.containers.v1.Containers/List", true},
+    [MTI_RPC_CTD_TASKS] = {"/containerd.services.tasks.v1.Tasks/List", true},
+    [MTI_RPC_CTD_MOUNTS] = {"/containerd.services.snapshots.v1.Snapshots/Mounts", true},
 };
 
 const char *mti_rpc_method(enum mti_rpc rpc)
@@ -749,6 +974,12 @@ enum mt_err mti_rpc_request(enum mti_rpc rpc, const char *id, struct mti_buf *ou
 		return cri_pod_request(id, out);
 	case MTI_RPC_CTD_VERSION:
 		return ctd_version_request(out);
+	case MTI_RPC_CTD_CONTAINERS:
+		return ctd_containers_request(id, out);
+	case MTI_RPC_CTD_TASKS:
+		return ctd_tasks_request(out);
+	case MTI_RPC_CTD_MOUNTS:
+		return ctd_mounts_request(id, out);
 	default:
 		return cri_version_request(out);
 	}
@@ -770,6 +1001,12 @@ enum mt_err mti_rpc_decode(enum mti_rpc rpc, const uint8_t *msg, size_t len, con
 		return mti_cri_pod_decode(msg, len, id, out, why, why_len);
 	case MTI_RPC_CTD_VERSION:
 		return mti_ctd_version_decode(msg, len, out, why, why_len);
+	case MTI_RPC_CTD_CONTAINERS:
+		return mti_ctd_container_list_decode(msg, len, id, out, why, why_len);
+	case MTI_RPC_CTD_TASKS:
+		return mti_ctd_task_list_decode(msg, len, out, why, why_len);
+	case MTI_RPC_CTD_MOUNTS:
+		return mti_ctd_mounts_decode(msg, len, out, why, why_len);
 	default:
 		return mti_cri_version_decode(msg, len, out, why, why_len);
 	}
@@ -785,6 +1022,33 @@ void mti_ctd_container_clear(struct mti_ctd_container *c)
 	kv_clear(&c->labels);
 	mti_oci_bundle_clear(&c->spec);
 	memset(c, 0, sizeof(*c));
+}
+
+void mti_ctd_container_list_clear(struct mti_ctd_container_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		mti_ctd_container_clear(&l->items[i]);
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
+void mti_ctd_task_list_clear(struct mti_ctd_task_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->items[i].container_id);
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
+void mti_ctd_mounts_clear(struct mti_ctd_mounts *m)
+{
+	free(m->type);
+	free(m->upperdir);
+	memset(m, 0, sizeof(*m));
 }
 
 void mti_ctd_image_clear(struct mti_ctd_image *im)

@@ -21,6 +21,7 @@
 #define MTI_GRPC_MAX_VALUE (64u * 1024) /* a longer label or annotation value is dropped */
 #define MTI_GRPC_MAX_PIDS 4096          /* processes kept of one task */
 #define MTI_GRPC_MAX_NOTES 4
+#define MTI_GRPC_MAX_LIST 1024 /* containers or tasks kept of one list */
 
 /* What a decoder left out, in words (the caller makes warnings of them). */
 struct mti_grpc_notes {
@@ -56,6 +57,37 @@ struct mti_ctd_container {
 	int64_t updated_ns;
 	bool have_spec;            /* the OCI spec was there and parsed */
 	struct mt_oci_bundle spec; /* args, root, CRI annotations (path NULL) */
+	struct mti_grpc_notes notes;
+};
+
+/* containerd: Containers.List filtered on one image: the other containers
+ * created from it (their specs are not read). */
+struct mti_ctd_container_list {
+	struct mti_ctd_container *items;
+	size_t n;
+	bool truncated; /* over MTI_GRPC_MAX_LIST */
+	struct mti_grpc_notes notes;
+};
+
+/* containerd: Tasks.List, one task of the namespace. */
+struct mti_ctd_task {
+	char *container_id;
+	pid_t pid;          /* 0 when none or out of range */
+	const char *status; /* "created", "running", "stopped", "paused", "pausing", "unknown" */
+};
+
+struct mti_ctd_task_list {
+	struct mti_ctd_task *items;
+	size_t n;
+	bool truncated;
+	struct mti_grpc_notes notes;
+};
+
+/* containerd: Snapshots.Mounts of a container's snapshot: the writable
+ * layer's directory when it is an overlay mount. */
+struct mti_ctd_mounts {
+	char *type;     /* the first mount's type ("overlay", "bind") */
+	char *upperdir; /* an absolute path; NULL when not an overlay */
 	struct mti_grpc_notes notes;
 };
 
@@ -147,6 +179,11 @@ enum mti_rpc {
 	MTI_RPC_CRI_POD,       /* CRI PodSandboxStatus, verbose: struct mti_cri_pod */
 	MTI_RPC_CRI_VERSION,   /* CRI Version: struct mti_cri_version */
 	MTI_RPC_CTD_VERSION,   /* containerd Version.Version: struct mti_cri_version */
+	/* containerd Containers.List of the image id names:
+	 * struct mti_ctd_container_list */
+	MTI_RPC_CTD_CONTAINERS,
+	MTI_RPC_CTD_TASKS,  /* containerd Tasks.List: struct mti_ctd_task_list */
+	MTI_RPC_CTD_MOUNTS, /* containerd Snapshots.Mounts, id "SNAPSHOTTER/KEY": struct mti_ctd_mounts */
 };
 
 /* The method's path ("/containerd.services.containers.v1.Containers/Get"). */
@@ -157,7 +194,10 @@ const char *mti_rpc_method(enum mti_rpc rpc);
 bool mti_rpc_namespaced(enum mti_rpc rpc);
 
 /* Appends rpc's packed request about id (a container ID, an image name,
- * a pod sandbox ID; Version takes none) to out. MT_ERR_NOMEM. */
+ * a pod sandbox ID, "SNAPSHOTTER/KEY"; Version and Tasks.List take none)
+ * to out. MT_ERR_NOMEM; MT_ERR_INVALID_ARG for an image name that is not
+ * a plain reference (mti_ctd_plain_reference) or a Mounts id without its
+ * slash. */
 enum mt_err mti_rpc_request(enum mti_rpc rpc, const char *id, struct mti_buf *out);
 
 /* Decodes a reply of rpc into out, the struct the enum names, with the
@@ -183,12 +223,32 @@ enum mt_err mti_cri_pod_decode(const uint8_t *msg, size_t len, const char *id,
                                struct mti_cri_pod *out, char *why, size_t why_len);
 enum mt_err mti_cri_version_decode(const uint8_t *msg, size_t len, struct mti_cri_version *out,
                                    char *why, size_t why_len);
+/* Containers.List: every record must be of image name (else dropped with
+ * a note); an empty list is a valid answer. */
+enum mt_err mti_ctd_container_list_decode(const uint8_t *msg, size_t len, const char *name,
+                                          struct mti_ctd_container_list *out, char *why,
+                                          size_t why_len);
+/* Tasks.List: a task's container is its container_id, else its ID;
+ * tasks with neither are dropped. */
+enum mt_err mti_ctd_task_list_decode(const uint8_t *msg, size_t len,
+                                     struct mti_ctd_task_list *out, char *why, size_t why_len);
+/* Snapshots.Mounts: a reply without any mount is MT_ERR_ENGINE_REPLY. */
+enum mt_err mti_ctd_mounts_decode(const uint8_t *msg, size_t len, struct mti_ctd_mounts *out,
+                                  char *why, size_t why_len);
+/* Whether name can be asked for in a containerd filter as it is: 1 to
+ * MTI_GRPC_MAX_STRING bytes of letters, digits and ._-:/@+ (an image
+ * reference's characters), never an image ID ("sha256:..."). */
+bool mti_ctd_plain_reference(const char *name);
+
 /* containerd's Version: a reply without a version is MT_ERR_ENGINE_REPLY. */
 enum mt_err mti_ctd_version_decode(const uint8_t *msg, size_t len, struct mti_cri_version *out,
                                    char *why, size_t why_len);
 
 void mti_ctd_container_clear(struct mti_ctd_container *c);
 void mti_ctd_image_clear(struct mti_ctd_image *im);
+void mti_ctd_container_list_clear(struct mti_ctd_container_list *l);
+void mti_ctd_task_list_clear(struct mti_ctd_task_list *l);
+void mti_ctd_mounts_clear(struct mti_ctd_mounts *m);
 void mti_ctd_pids_clear(struct mti_ctd_pids *p);
 void mti_cri_container_clear(struct mti_cri_container *c);
 void mti_cri_pod_clear(struct mti_cri_pod *p);

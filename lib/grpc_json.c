@@ -60,6 +60,7 @@ static cJSON *ctd_container(const struct mti_ctd_container *c)
 	add_str(o, "image", c->image);
 	add_str(o, "runtime", c->runtime);
 	add_str(o, "snapshotter", c->snapshotter);
+	add_str(o, "snapshot_key", c->snapshot_key);
 	add_kv(o, "labels", &c->labels);
 	cJSON_AddBoolToObject(o, "created", c->created_ns > 0);
 	cJSON_AddBoolToObject(o, "have_spec", c->have_spec);
@@ -68,6 +69,46 @@ static cJSON *ctd_container(const struct mti_ctd_container *c)
 	add_str(o, "spec_container_type", c->spec.container_type);
 	add_str(o, "spec_pod_name", c->spec.pod_name);
 	add_notes(o, &c->notes);
+	return o;
+}
+
+static cJSON *ctd_container_list(const struct mti_ctd_container_list *l)
+{
+	cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "containers");
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		push(a, ctd_container(&l->items[i]));
+	cJSON_AddBoolToObject(o, "truncated", l->truncated);
+	add_notes(o, &l->notes);
+	return o;
+}
+
+static cJSON *ctd_task_list(const struct mti_ctd_task_list *l)
+{
+	cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "tasks");
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		cJSON *e = cJSON_CreateObject();
+
+		add_str(e, "container_id", l->items[i].container_id);
+		cJSON_AddNumberToObject(e, "pid", l->items[i].pid);
+		add_str(e, "status", l->items[i].status);
+		push(a, e);
+	}
+	cJSON_AddBoolToObject(o, "truncated", l->truncated);
+	add_notes(o, &l->notes);
+	return o;
+}
+
+static cJSON *ctd_mounts(const struct mti_ctd_mounts *m)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	add_str(o, "type", m->type);
+	add_str(o, "upperdir", m->upperdir);
+	add_notes(o, &m->notes);
 	return o;
 }
 
@@ -165,6 +206,12 @@ cJSON *mti_rpc_json(enum mti_rpc rpc, const void *decoded)
 		return cri_container(decoded);
 	case MTI_RPC_CRI_POD:
 		return cri_pod(decoded);
+	case MTI_RPC_CTD_CONTAINERS:
+		return ctd_container_list(decoded);
+	case MTI_RPC_CTD_TASKS:
+		return ctd_task_list(decoded);
+	case MTI_RPC_CTD_MOUNTS:
+		return ctd_mounts(decoded);
 	default:
 		return cri_version(decoded);
 	}
@@ -178,6 +225,9 @@ union decoded {
 	struct mti_cri_container cri_container;
 	struct mti_cri_pod cri_pod;
 	struct mti_cri_version version;
+	struct mti_ctd_container_list ctd_containers;
+	struct mti_ctd_task_list ctd_tasks;
+	struct mti_ctd_mounts ctd_mounts;
 };
 
 static void decoded_clear(enum mti_rpc rpc, union decoded *d)
@@ -197,6 +247,15 @@ static void decoded_clear(enum mti_rpc rpc, union decoded *d)
 		break;
 	case MTI_RPC_CRI_POD:
 		mti_cri_pod_clear(&d->cri_pod);
+		break;
+	case MTI_RPC_CTD_CONTAINERS:
+		mti_ctd_container_list_clear(&d->ctd_containers);
+		break;
+	case MTI_RPC_CTD_TASKS:
+		mti_ctd_task_list_clear(&d->ctd_tasks);
+		break;
+	case MTI_RPC_CTD_MOUNTS:
+		mti_ctd_mounts_clear(&d->ctd_mounts);
 		break;
 	default:
 		mti_cri_version_clear(&d->version);

@@ -54,19 +54,30 @@ struct ctd_conn {
 	struct mti_cri_version ver[N_APIS];
 };
 
-/* The calls kept about one container, in the order asked. */
-enum { R_CONTAINER, R_IMAGE, R_PIDS, R_CRI_CONTAINER, R_CRI_POD, N_REPLIES };
+/* The calls kept about one container, in the order asked (the last two
+ * for the spread: the other containers of its image, the namespace's
+ * tasks). */
+enum {
+	R_CONTAINER,
+	R_IMAGE,
+	R_PIDS,
+	R_CRI_CONTAINER,
+	R_CRI_POD,
+	R_SAME_IMAGE,
+	R_TASKS,
+	N_REPLIES
+};
 
 /* Each kept raw reply's file for --collect, with its decoded JSON beside
  * it (the same name, .json). */
 static const char *const reply_names[N_REPLIES] = {
-    "containerd-container", "containerd-image", "containerd-pids",
-    "cri-container-status", "cri-pod-status",
+    "containerd-container", "containerd-image",      "containerd-pids",  "cri-container-status",
+    "cri-pod-status",       "containerd-same-image", "containerd-tasks",
 };
 
 static const enum mti_rpc reply_rpcs[N_REPLIES] = {
-    MTI_RPC_CTD_CONTAINER, MTI_RPC_CTD_IMAGE, MTI_RPC_CTD_PIDS,
-    MTI_RPC_CRI_CONTAINER, MTI_RPC_CRI_POD,
+    MTI_RPC_CTD_CONTAINER, MTI_RPC_CTD_IMAGE,      MTI_RPC_CTD_PIDS,  MTI_RPC_CRI_CONTAINER,
+    MTI_RPC_CRI_POD,       MTI_RPC_CTD_CONTAINERS, MTI_RPC_CTD_TASKS,
 };
 
 struct ctd_replies {
@@ -77,7 +88,18 @@ struct ctd_replies {
 	bool cri;
 	bool shim;       /* a containerd shim runs it: its bundle is read */
 	bool prefetched; /* asked ahead through the CRI, not yet checked against the container */
+	enum mt_runtime runtime;
+	char *image; /* the image reference it was created from, once described */
 	struct mti_reply r[N_REPLIES];
+};
+
+/* Another container of the same image as a traced one, as containerd
+ * listed it: where its writable layer is asked (Snapshots.Mounts). */
+struct ctd_other {
+	char *id;
+	char *mounts_id; /* "SNAPSHOTTER/KEY", NULL when the record lacks them */
+	const struct ctd_replies *of; /* the traced container's */
+	struct mti_reply mounts;
 };
 
 struct ctd_state {
@@ -94,6 +116,9 @@ struct ctd_state {
 	struct ctd_conn overflow; /* for sockets beyond MAX_SOCKETS: never asked */
 	struct ctd_replies **cache;
 	size_t n_cache, cap_cache;
+	struct ctd_other *others;
+	size_t n_others;
+	bool others_truncated;
 };
 
 static struct ctd_state *state_of(struct mti_backend *b)
@@ -137,9 +162,16 @@ static void ctd_close(struct mti_backend *b)
 			mti_reply_clear(&s->cache[i]->r[k]);
 		free(s->cache[i]->id);
 		free(s->cache[i]->ns);
+		free(s->cache[i]->image);
 		free(s->cache[i]);
 	}
 	free(s->cache);
+	for (i = 0; i < s->n_others; i++) {
+		free(s->others[i].id);
+		free(s->others[i].mounts_id);
+		mti_reply_clear(&s->others[i].mounts);
+	}
+	free(s->others);
 	free(s);
 }
 
@@ -452,6 +484,7 @@ static enum mt_err fetch(struct ctd_state *s, struct ctd_replies *set, const str
 
 	set->fetched = true;
 	set->shim = task != NULL;
+	set->runtime = c->runtime;
 	if (set->prefetched && prefetch_fits(s, set, c))
 		return fetch_pids(s, set, c);
 	forget(set);
@@ -802,6 +835,8 @@ static enum mt_err ctd_describe(struct mti_backend *b, struct mt_trace *t, struc
 	}
 	if (!err)
 		err = decode_pids(t, set, ec);
+	if (!err && !take_str(&set->image, ec->image_ref))
+		err = MT_ERR_NOMEM;
 	if (err) {
 		mti_engine_container_free(ec);
 		return err;
@@ -852,24 +887,175 @@ static void ctd_preload(void)
 	(void)mti_curl_api(NULL, 0);
 }
 
-/* The same image's other containers are not listed through this API. */
-static enum mt_err ctd_same_image(struct mti_backend *b, struct mt_trace *t, const char *own_id,
-                                  const char *image_id, struct mt_spread_image *si)
+/* The name of a container containerd listed: its pod's namespace and
+ * name and its own name for a pod's container (the CRI's labels), else its
+ * ID; a new string. */
+static char *other_name(const struct mti_ctd_container *c)
 {
-	(void)b;
-	(void)t;
-	(void)own_id;
-	(void)image_id;
-	(void)si;
+	const char *ns = mti_kv_get(&c->labels, "io.kubernetes.pod.namespace");
+	const char *pod = mti_kv_get(&c->labels, "io.kubernetes.pod.name");
+	const char *name = mti_kv_get(&c->labels, "io.kubernetes.container.name");
+
+	if (ns && pod && name)
+		return mti_asprintf("%s/%s/%s", ns, pod, name);
+	return mti_strdup(c->id);
+}
+
+/* A task's status for the report: "created" when the container has no
+ * task. */
+static const char *task_state(const struct mti_ctd_task_list *tasks, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < tasks->n; i++)
+		if (!strcmp(tasks->items[i].container_id, id))
+			return tasks->items[i].status;
+	return "created";
+}
+
+/* Keeps where container c's writable layer is asked, for upper_dir. */
+static enum mt_err remember_other(struct ctd_state *s, const struct ctd_replies *of,
+                                  const struct mti_ctd_container *c)
+{
+	size_t cap = s->n_others;
+	struct ctd_other *o;
+	bool plain;
+
+	if (s->n_others >= MAX_CACHED_CONTAINERS) {
+		s->others_truncated = true;
+		return MT_OK;
+	}
+	if (mti_grow((void **)&s->others, &cap, s->n_others + 1, sizeof(*s->others)))
+		return MT_ERR_NOMEM;
+	o = &s->others[s->n_others];
+	memset(o, 0, sizeof(*o));
+	o->of = of;
+	o->id = mti_strdup(c->id);
+	/* a snapshotter's name and a key as containerd makes them: nothing
+	 * that a request, the collected index or a file name would mind */
+	plain = mti_ctd_plain_reference(c->snapshotter) && !strchr(c->snapshotter, '/') &&
+	        mti_ctd_plain_reference(c->snapshot_key);
+	if (plain)
+		o->mounts_id = mti_asprintf("%s/%s", c->snapshotter, c->snapshot_key);
+	if (!o->id || (plain && !o->mounts_id)) {
+		free(o->id);
+		free(o->mounts_id);
+		return MT_ERR_NOMEM;
+	}
+	s->n_others++;
 	return MT_OK;
 }
 
+/* The listed containers but own into si, each with its state. */
+static enum mt_err fill_same_image(struct ctd_state *s, const struct ctd_replies *set,
+                                   const struct mti_ctd_container_list *list,
+                                   const struct mti_ctd_task_list *tasks,
+                                   struct mt_spread_image *si)
+{
+	enum mt_err err = MT_OK;
+	size_t i;
+
+	for (i = 0; !err && i < list->n; i++) {
+		const struct mti_ctd_container *c = &list->items[i];
+		struct mt_spread_container *slot;
+
+		if (!strcmp(c->id, set->id))
+			continue;
+		err = mti_append_capped((void **)&si->containers, &si->n_containers,
+		                        MTI_ENGINE_MAX_SAME_IMAGE, sizeof(*slot), &si->truncated,
+		                        (void **)&slot);
+		if (err || !slot)
+			continue;
+		slot->created_ns = c->created_ns > 0 ? c->created_ns : -1;
+		slot->file_in_layer = -1;
+		slot->id = mti_strdup(c->id);
+		slot->name = other_name(c);
+		slot->state = mti_strdup(task_state(tasks, c->id));
+		if (!slot->id || !slot->name || !slot->state)
+			err = MT_ERR_NOMEM;
+		else
+			err = remember_other(s, set, c);
+	}
+	si->truncated = si->truncated || list->truncated;
+	return err;
+}
+
+/* The other containers of the traced container's image, as containerd
+ * lists them in its namespace (Containers.List on the image's name, then,
+ * when there are any, Tasks.List for their states): containerd's
+ * containers only, whether created natively or through its CRI; CRI-O's
+ * are not listed. */
+static enum mt_err ctd_same_image(struct mti_backend *b, struct mt_trace *t, const char *own_id,
+                                  const char *image_id, struct mt_spread_image *si)
+{
+	struct ctd_state *s = state_of(b);
+	struct ctd_replies *set = cache_get(s, own_id);
+	struct mti_ctd_container_list list;
+	struct mti_ctd_task_list tasks;
+	const struct mti_reply *rl, *rt;
+	enum mt_err err;
+
+	if (!set)
+		return MT_ERR_NOMEM;
+	if (!set->fetched || !set->conn || set->conn->dead || !containerd_behind(set, set->runtime) ||
+	    !mti_ctd_plain_reference(set->image) || set->r[R_SAME_IMAGE].asked)
+		return MT_OK;
+	memset(&list, 0, sizeof(list));
+	memset(&tasks, 0, sizeof(tasks));
+	err = ask(s, set, MTI_RPC_CTD_CONTAINERS, set->image, &set->r[R_SAME_IMAGE], &list);
+	rl = &set->r[R_SAME_IMAGE];
+	/* their states, when there are others than own */
+	if (!err && !rl->err && (list.n > 1 || (list.n == 1 && strcmp(list.items[0].id, own_id) != 0)))
+		err = ask(s, set, MTI_RPC_CTD_TASKS, NULL, &set->r[R_TASKS], &tasks);
+	rt = &set->r[R_TASKS];
+	t->engine.requests = s->requests;
+	if (err)
+		goto out;
+	if (rl->err || rt->err) {
+		mti_warn(t, rl->err ? rl->err : rt->err, 0, "engine",
+		         "containers of the same image (%s): %s", rl->err ? "Containers.List" : "Tasks.List",
+		         (rl->err ? rl->msg : rt->msg) ? (rl->err ? rl->msg : rt->msg)
+		                                       : mt_strerror(rl->err ? rl->err : rt->err));
+		goto out;
+	}
+	warn_notes(t, "containerd Containers.List", &list.notes);
+	warn_notes(t, "containerd Tasks.List", &tasks.notes);
+	si->image_id = mti_strdup(image_id ? image_id : set->image);
+	err = si->image_id ? fill_same_image(s, set, &list, &tasks, si) : MT_ERR_NOMEM;
+	si->checked = err == MT_OK;
+out:
+	mti_ctd_container_list_clear(&list);
+	mti_ctd_task_list_clear(&tasks);
+	return err;
+}
+
+/* The writable layer of a container the same-image list named: the
+ * upperdir of its snapshot's overlay mount (Snapshots.Mounts), asked once
+ * on its containerd in its namespace. */
 static enum mt_err ctd_upper_dir(struct mti_backend *b, const char *id, char **upper)
 {
-	(void)b;
-	(void)id;
+	struct ctd_state *s = state_of(b);
+	struct ctd_replies probe;
+	struct ctd_other *o = NULL;
+	struct mti_ctd_mounts m;
+	enum mt_err err;
+	size_t i;
+
 	*upper = NULL;
-	return MT_OK;
+	for (i = 0; i < s->n_others && !o; i++)
+		if (!strcmp(s->others[i].id, id))
+			o = &s->others[i];
+	if (!o || !o->mounts_id || o->mounts.asked)
+		return MT_OK;
+	/* asked as the traced container was: same connection and namespace
+	 * (ask reads those of a set; its replies are not touched) */
+	probe = *o->of;
+	memset(&m, 0, sizeof(m));
+	err = ask(s, &probe, MTI_RPC_CTD_MOUNTS, o->mounts_id, &o->mounts, &m);
+	if (!err && !o->mounts.err && m.upperdir && !(*upper = mti_strdup(m.upperdir)))
+		err = MT_ERR_NOMEM;
+	mti_ctd_mounts_clear(&m);
+	return err;
 }
 
 /* Visits raw reply r as NAME.pb and, when it came, its decoded JSON as
@@ -901,17 +1087,32 @@ static void visit_with_json(const char *name, enum mti_rpc rpc, const struct mti
 static bool ctd_replies(const struct mti_backend *b, const char *id, mti_reply_visit visit,
                         void *ctx)
 {
+	const struct ctd_state *s = state_of_const(b);
 	const struct ctd_replies *set;
 	size_t k;
 
 	if (!id)
 		return false;
-	set = cache_find(state_of_const(b), id);
+	set = cache_find(s, id);
 	if (!set)
 		return false;
 	for (k = 0; k < N_REPLIES; k++)
 		if (set->r[k].asked)
 			visit_with_json(reply_names[k], reply_rpcs[k], &set->r[k], visit, ctx);
+	for (k = 0; k < s->n_others; k++) {
+		char name[48];
+		size_t i, at;
+
+		if (s->others[k].of != set || !s->others[k].mounts.asked)
+			continue;
+		at = (size_t)snprintf(name, sizeof(name), "containerd-mounts-%.12s", s->others[k].id);
+		/* the ID as a file name: nothing but [A-Za-z0-9._-] */
+		for (i = strlen("containerd-mounts-"); i < at && i < sizeof(name) - 1; i++)
+			if (!strchr("._-", name[i]) && !(name[i] >= 'a' && name[i] <= 'z') &&
+			    !(name[i] >= 'A' && name[i] <= 'Z') && !(name[i] >= '0' && name[i] <= '9'))
+				name[i] = '_';
+		visit_with_json(name, MTI_RPC_CTD_MOUNTS, &s->others[k].mounts, visit, ctx);
+	}
 	return true;
 }
 

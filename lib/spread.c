@@ -15,12 +15,15 @@
 
 #include "cgroup_path.h"
 #include "hash.h"
+#include "proc_parse.h"
 #include "procfs.h"
 #include "runtime.h"
+#include "shim.h"
 #include "trace_model.h"
 #include "util.h"
 
 #define DELETED_SUFFIX " (deleted)"
+#define SHIM_DEPTH 32 /* ancestors looked at for a containerd shim */
 
 const char *mti_spread_match(const struct mt_exe *target, const char *name, uint64_t size,
                              unsigned dev_major, unsigned dev_minor, uint64_t ino,
@@ -38,8 +41,50 @@ const char *mti_spread_match(const struct mt_exe *target, const char *name, uint
 	           : NULL;
 }
 
-/* The container ID of the process's cgroup, or NULL. */
-static char *container_of(int dirfd, struct mti_buf *b)
+/* The nearest containerd shim among pid's ancestors, when it names the
+ * task whose default cgroup path is path (ctr run's /<namespace>/<id>):
+ * that task's ID, a new string; else NULL. */
+static char *shim_task(const struct mti_procfs *pfs, pid_t pid, const char *path,
+                       struct mti_buf *b)
+{
+	char *id = NULL;
+	int depth;
+
+	for (depth = 0; depth < SHIM_DEPTH && pid > 1 && !id; depth++) {
+		struct mti_stat st;
+		struct mti_shim shim;
+		char **argv = NULL;
+		size_t argc = 0;
+		bool shim_found, cut;
+		int dirfd;
+
+		if (mti_proc_open_pid(pfs, pid, &dirfd) != MT_OK)
+			return NULL;
+		if (mti_read_at(dirfd, "stat", MTI_CAP_SMALL, b, NULL) != MT_OK || !b->len ||
+		    mti_parse_stat(b->data, b->len, &st) != MT_OK) {
+			close(dirfd);
+			return NULL;
+		}
+		pid = st.ppid;
+		shim_found = depth > 0 &&
+		             mti_read_at(dirfd, "cmdline", MTI_CAP_SMALL, b, NULL) == MT_OK &&
+		             mti_split_nul(b->data ? b->data : "", b->len, 64, &argv, &argc, &cut) ==
+		                 MT_OK &&
+		             mti_shim_parse(argv, argc, &shim);
+		close(dirfd);
+		if (shim_found && shim.id && mti_shim_cgroup_matches(path, shim.namespace, shim.id))
+			id = mti_strdup(shim.id);
+		mti_strv_free(argv, argc);
+		if (shim_found)
+			break;
+	}
+	return id;
+}
+
+/* The container ID of process pid (its /proc directory dirfd): its
+ * cgroup's, or for a host-looking cgroup the containerd task its shim
+ * names; NULL on the host. */
+static char *container_of(const struct mti_procfs *pfs, pid_t pid, int dirfd, struct mti_buf *b)
 {
 	struct mt_cgroup_info cg;
 	char *id = NULL;
@@ -47,15 +92,19 @@ static char *container_of(int dirfd, struct mti_buf *b)
 	if (mti_read_at(dirfd, "cgroup", MTI_CAP_SMALL, b, NULL) != MT_OK)
 		return NULL;
 	memset(&cg, 0, sizeof(cg));
-	if (mti_cgroup_parse(b->data ? b->data : "", b->len, &cg) == MT_OK &&
-	    cg.scope == MT_SCOPE_CONTAINER)
-		id = mti_strdup(cg.container.id);
+	if (mti_cgroup_parse(b->data ? b->data : "", b->len, &cg) == MT_OK) {
+		if (cg.scope == MT_SCOPE_CONTAINER)
+			id = mti_strdup(cg.container.id);
+		else if (cg.scope == MT_SCOPE_HOST && cg.path && cg.path[0] == '/' &&
+		         strchr(cg.path + 1, '/'))
+			id = shim_task(pfs, pid, cg.path, b);
+	}
 	mti_cgroup_info_free(&cg);
 	return id;
 }
 
-static enum mt_err add_proc(struct mt_spread *sp, pid_t pid, int dirfd, const char *exe,
-                            const char *match, struct mti_buf *b)
+static enum mt_err add_proc(const struct mti_procfs *pfs, struct mt_spread *sp, pid_t pid,
+                            int dirfd, const char *exe, const char *match, struct mti_buf *b)
 {
 	struct mt_spread_proc *p;
 
@@ -72,7 +121,7 @@ static enum mt_err add_proc(struct mt_spread *sp, pid_t pid, int dirfd, const ch
 		if (!p->comm)
 			return MT_ERR_NOMEM;
 	}
-	p->container_id = container_of(dirfd, b);
+	p->container_id = container_of(pfs, pid, dirfd, b);
 	return p->exe_path && p->match ? MT_OK : MT_ERR_NOMEM;
 }
 
@@ -213,7 +262,7 @@ static enum mt_err check_pid(const struct mti_procfs *pfs, struct mti_exe_index 
 	match = mti_spread_match(target, mti_base_name(link), (uint64_t)st.st_size,
 	                         major(st.st_dev), minor(st.st_dev), (uint64_t)st.st_ino, sha);
 	if (match)
-		err = add_proc(&t->postmortem.spread, pid, dirfd, link, match, b);
+		err = add_proc(pfs, &t->postmortem.spread, pid, dirfd, link, match, b);
 out:
 	free(link);
 	close(dirfd);

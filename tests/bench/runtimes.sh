@@ -11,9 +11,11 @@
 #   cri_late the pod's trace without --runtime-endpoint: nothing can be
 #            asked ahead (no socket at the usual places), the CRI is asked
 #            once the shim is found: what the prefetch saves
-#   cri_exec the same miner in a second container of the pod into which
-#            an ExecSync is alive: containerd's Tasks.ListPids is asked
-#            too for the exec IDs (the shim runs runc ps): what it costs
+#   cri_exec the miner of a second container of the pod (another image,
+#            so that neither trace sees a container of its image but its
+#            own) into which an ExecSync is alive: containerd's
+#            Tasks.ListPids is asked too for the exec IDs (the shim runs
+#            runc ps): what it costs
 # Target: cri <= 1.2x docker. Medians of RUNS rounds (default 200) after 10
 # warm-up rounds; each round runs both in turn (tests/bench/rounds.c).
 # Not run in CI. Usage (root): tests/bench/runtimes.sh [RUNS]
@@ -37,13 +39,14 @@ tests/e2e/containerd.sh start >/dev/null
 . "$MT_E2E_STATE/containerd/env"
 export CONTAINERD_ADDRESS MT_CRI_PY
 
-# find_miner NAME CGROUP-WORD: the PID of the miner NAME whose cgroup names
-# CGROUP-WORD, once its executable is deleted.
+# find_miner NAME CGROUP-WORD [LINK-WORD]: the PID of the miner NAME whose
+# cgroup names CGROUP-WORD, once its executable's link says LINK-WORD
+# (default: deleted).
 find_miner() {
 	local p
 	for _ in $(seq 1 100); do
 		for p in $(pgrep -x "$1" || true); do
-			grep -q "$2" "/proc/$p/cgroup" && readlink "/proc/$p/exe" | grep -q deleted &&
+			grep -q "$2" "/proc/$p/cgroup" && readlink "/proc/$p/exe" | grep -q "${3:-deleted}" &&
 				{ echo "$p"; return 0; }
 		done
 		sleep 0.1
@@ -63,14 +66,14 @@ cid=$(/usr/bin/python3 tests/e2e/cri/cri.py create "$pod" bench-7d9f bench "$uid
 /usr/bin/python3 tests/e2e/cri/cri.py start "$cid"
 cpid=$(find_miner kworkerds "$cid") || { echo "runtimes.sh: the pod's miner did not start" >&2; exit 1; }
 xid=$(/usr/bin/python3 tests/e2e/cri/cri.py create "$pod" bench-7d9f bench "$uid" worker \
-	docker.io/metabase/metabase:v0.46.6 app /bin/sh DROP /usr/share/payload/miner /tmp/kthreadd2)
+	docker.io/xmrig/xmrig:6.21.0)
 /usr/bin/python3 tests/e2e/cri/cri.py start "$xid"
-xpid=$(find_miner kthreadd2 "$xid") || { echo "runtimes.sh: the second miner did not start" >&2; exit 1; }
-/usr/bin/python3 tests/e2e/cri/cri.py exec-sync "$xid" 3600 /usr/share/payload/miner --bench-exec \
+xpid=$(find_miner xmrig "$xid" /usr/bin/xmrig) || { echo "runtimes.sh: the second miner did not start" >&2; exit 1; }
+/usr/bin/python3 tests/e2e/cri/cri.py exec-sync "$xid" 3600 /usr/bin/xmrig --bench-exec \
 	>/dev/null 2>&1 &
 execsync=$!
 for _ in $(seq 1 100); do
-	for p in $(pgrep -x miner || true); do
+	for p in $(pgrep -f -- "^/usr/bin/xmrig --bench-exec" || true); do
 		grep -q "$xid" "/proc/$p/cgroup" && break 2
 	done
 	sleep 0.1

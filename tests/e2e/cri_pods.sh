@@ -49,8 +49,9 @@ check "pod: the CRI answered: container name, pod, image and its ID, labels" \
 	 (.containers[0].engine.labels | any(.key == \"io.kubernetes.pod.namespace\" and .value == \"shop\")) and
 	 .containers[0].engine.status == \"running\" and .containers[0].engine.restart_count == 0 and
 	 .containers[0].engine.init_pid > 1" "$MT_TMP/pod.json"
-check "pod: one process tree, the init's: no exec to name, ListPids not asked (Version, ContainerStatus, PodSandboxStatus)" \
-	'.engine.requests == 3 and .containers[0].engine.exec_sessions == [] and
+check "pod: one process tree, the init's: no exec to name, ListPids not asked (Version, ContainerStatus, PodSandboxStatus, Containers.List)" \
+	'.engine.requests == 4 and .postmortem.spread.same_image.checked and
+	 .postmortem.spread.same_image.containers == [] and .containers[0].engine.exec_sessions == [] and
 	 ([.containers[0].processes[].pid] as $pids
 	  | [.containers[0].processes[] | select(.ppid as $pp | $pids | index($pp) | not)] | length) == 1' \
 	"$MT_TMP/pod.json"
@@ -88,9 +89,23 @@ check "exec: same container" ".containers[0].id == \"$cid\"" "$MT_TMP/exec.json"
 # with the exec alive, the init's miner is traced with the container's exec sessions
 mt --json "$pid" >"$MT_TMP/pod-exec.json" || die "minertrace failed on the pod's miner"
 check "pod with an exec alive: ListPids asked, the exec's PID and ID among the container's exec sessions" \
-	".engine.requests == 4 and .entry.kind == \"init-tree\" and
+	".engine.requests == 5 and .entry.kind == \"init-tree\" and
 	 (.containers[0].engine.exec_sessions | any(.pid == $pid2 and .id == \"$(jq -r .entry.exec_id "$MT_TMP/exec.json")\"))" \
 	"$MT_TMP/pod-exec.json"
+
+# a second container of the pod, of the same image, drops the same miner
+wid=$(cri create "$pod" billing-api-7d9f shop "$uid" worker docker.io/metabase/metabase:v0.46.6 \
+	app /bin/sh DROP /usr/share/payload/miner /tmp/kworker-$$) || die "CreateContainer failed"
+cri start "$wid" || die "StartContainer failed"
+for _ in $(seq 1 100); do
+	[ "$(pgrep -f "^/tmp/kworker-$$" | wc -l)" -ge 2 ] && break
+	sleep 0.1
+done
+mt --json "$pid" >"$MT_TMP/pod-same.json" || die "minertrace failed on the pod's miner"
+check "same image: the pod's second container, named by its pod, runs the same miner" \
+	"[.postmortem.spread.same_image.containers[] | {id, name, state, runs_miner}] ==
+	 [{\"id\": \"$wid\", \"name\": \"shop/billing-api-7d9f/worker\", \"state\": \"running\", \"runs_miner\": true}] and
+	 .postmortem.spread.same_image.layers_searched == 1" "$MT_TMP/pod-same.json"
 
 # scan finds both in their pod: the init's miner, and the exec entered from outside
 mt scan --json --interval 1 --no-probe --min-score 1 >"$MT_TMP/scan.json" || true

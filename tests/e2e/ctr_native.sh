@@ -64,6 +64,48 @@ check "custom namespace: container $id2 in namespace mt-tenant, from the init's 
 	 .entry.kind == \"init-tree\"" "$MT_TMP/tenant.json"
 
 check_markdown "$pid2" "ctr -n mt-tenant task kill -s KILL $id2" "ctr tasks exec"
+check "custom namespace: no other container of the image, asked of containerd (Containers.List)" \
+	'.postmortem.spread.same_image.checked and .postmortem.spread.same_image.containers == [] and
+	 (.postmortem.spread.same_image.image_id | test("^sha256:[0-9a-f]{64}$"))' "$MT_TMP/tenant.json"
+
+# (a'') a second container of the same image drops the same miner and keeps
+# its file; a third one, stopped, never ran it: both listed with the
+# tenant's miner, the second one's writable layer holding the same file
+id3=tenant-copy-$$
+ctr_run mt-tenant "$id3" docker.io/metabase/metabase:v0.46.6 --env MT_KEEP=1 -- /init app /bin/sh DROP \
+	/usr/share/payload/miner /tmp/kworker-$$
+id4=tenant-idle-$$
+ctd mt-tenant containers create docker.io/metabase/metabase:v0.46.6 "$id4" /init >/dev/null ||
+	die "ctr containers create failed"
+MT_CTR_TASKS+=("mt-tenant/$id4")
+for _ in $(seq 1 100); do
+	[ "$(pgrep -f "^/tmp/kworker-$$" | wc -l)" -ge 2 ] && break
+	sleep 0.1
+done
+mt --json "$pid2" >"$MT_TMP/same-image.json" || die "minertrace failed on the dropped miner"
+validate "$MT_SCHEMA" "$MT_TMP/same-image.json"
+check "same image: the copy runs the same miner, the same file in its writable layer (Snapshots.Mounts)" \
+	"[.postmortem.spread.same_image.containers[] | select(.id == \"$id3\") | {name, state, runs_miner, file_in_layer}] ==
+	 [{\"name\": \"$id3\", \"state\": \"running\", \"runs_miner\": true, \"file_in_layer\": true}]" \
+	"$MT_TMP/same-image.json"
+check "same image: the idle container listed without a task, no miner, no file" \
+	"[.postmortem.spread.same_image.containers[] | select(.id == \"$id4\") | {name, state, runs_miner, file_in_layer}] ==
+	 [{\"name\": \"$id4\", \"state\": \"created\", \"runs_miner\": false, \"file_in_layer\": false}]" \
+	"$MT_TMP/same-image.json"
+check "same image: two more, neither the tenant's own nor the other namespace's" \
+	".postmortem.spread.same_image | (.containers | length) == 2 and .running_miner == 1 and
+	 .file_in_layer == 1 and .layers_searched == 2" "$MT_TMP/same-image.json"
+check "what happened: the same file in another writable layer" \
+	'.postmortem.what_happened | test("2 more containers of the same image; the same miner runs in 1 of them; the same file lies in the writable layer of 1 container")' \
+	"$MT_TMP/same-image.json"
+mt --collect "$MT_TMP/ev-same" "$pid2" >/dev/null 2>&1 || fail "--collect failed on the dropped miner"
+check "--collect: Containers.List and Tasks.List decoded to JSON" \
+	"(.decoded.containers | map(.id) | sort) == ([\"$id2\", \"$id3\", \"$id4\"] | sort)" \
+	"$MT_TMP/ev-same/engine/${id2:0:12}/containerd-same-image.json"
+check "--collect: the copy's snapshot mounts, its upperdir" \
+	'.method == "/containerd.services.snapshots.v1.Snapshots/Mounts" and .decoded.type == "overlay" and
+	 (.decoded.upperdir | test("/io.containerd.snapshotter.v1.overlayfs/snapshots/[0-9]+/fs$"))' \
+	"$MT_TMP/ev-same/engine/${id2:0:12}/containerd-mounts-${id3:0:12}.json"
 
 # (b) ctr tasks exec: a process entered from outside through the shim.
 ctd default tasks exec -d --exec-id "mt-exec-$$" "$id" /usr/bin/xmrig --exec-marker-$$ ||

@@ -5,6 +5,7 @@
  * usage: mt-grpc-client SOCKET TIMEOUT_MS [--raw-dir DIR] CALL... where
  * CALL is one of
  *   ctd-container NS ID | ctd-image NS NAME | ctd-pids NS ID
+ *   ctd-containers NS IMAGE | ctd-tasks NS | ctd-mounts NS SNAPSHOTTER/KEY
  *   cri-container ID | cri-pod ID | cri-version
  * All calls share one client (one connection). --raw-dir writes each
  * reply message to DIR/<call>.bin. Exit status 0 when every call
@@ -36,8 +37,9 @@ static enum mt_err run_call(struct mti_grpc *g, char **argv, int argc, int *i, c
                             struct mti_buf *raw, char *msg, size_t msg_len)
 {
 	const char *op = argv[(*i)++];
-	int need = !strcmp(op, "cri-version")                               ? 0
-	           : !strcmp(op, "cri-container") || !strcmp(op, "cri-pod") ? 1
+	int need = !strcmp(op, "cri-version") ? 0
+	           : !strcmp(op, "cri-container") || !strcmp(op, "cri-pod") || !strcmp(op, "ctd-tasks")
+	               ? 1
 	           : !strncmp(op, "ctd-", 4)                                ? 2
 	                                                                    : -1;
 	enum mt_err e = MT_ERR_INVALID_ARG;
@@ -69,6 +71,28 @@ static enum mt_err run_call(struct mti_grpc *g, char **argv, int argc, int *i, c
 		if (e == MT_OK)
 			cJSON_AddItemToObject(call, "result", mti_rpc_json(MTI_RPC_CTD_PIDS, &p));
 		mti_ctd_pids_clear(&p);
+	} else if (!strcmp(op, "ctd-containers")) {
+		struct mti_ctd_container_list l;
+
+		e = mti_ctd_list_containers(g, argv[*i], argv[*i + 1], &l, raw, msg, msg_len);
+		if (e == MT_OK)
+			cJSON_AddItemToObject(call, "result",
+			                      mti_rpc_json(MTI_RPC_CTD_CONTAINERS, &l));
+		mti_ctd_container_list_clear(&l);
+	} else if (!strcmp(op, "ctd-tasks")) {
+		struct mti_ctd_task_list l;
+
+		e = mti_ctd_list_tasks(g, argv[*i], &l, raw, msg, msg_len);
+		if (e == MT_OK)
+			cJSON_AddItemToObject(call, "result", mti_rpc_json(MTI_RPC_CTD_TASKS, &l));
+		mti_ctd_task_list_clear(&l);
+	} else if (!strcmp(op, "ctd-mounts")) {
+		struct mti_ctd_mounts m;
+
+		e = mti_ctd_snapshot_mounts(g, argv[*i], argv[*i + 1], &m, raw, msg, msg_len);
+		if (e == MT_OK)
+			cJSON_AddItemToObject(call, "result", mti_rpc_json(MTI_RPC_CTD_MOUNTS, &m));
+		mti_ctd_mounts_clear(&m);
 	} else if (!strcmp(op, "cri-container")) {
 		struct mti_cri_container c;
 

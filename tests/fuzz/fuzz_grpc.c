@@ -1,8 +1,8 @@
 /* Fuzz target: the gRPC framing and status (grpc_frame.c) and every decoder
  * of containerd's and the CRI's replies (grpc_decode.c). The first byte
- * picks: 0 a reply body (prefix and message), whose message then goes to
- * the decoder the second byte picks; 1-6 a message for one decoder; 7 a
- * grpc-status and grpc-message. Besides crashes: what is kept stays within
+ * picks (modulo 11): 0 a reply body (prefix and message), whose message
+ * then goes to the decoder the second byte picks; 1-9 a message for one
+ * decoder; 10 a grpc-status and grpc-message. Besides crashes: what is kept stays within
  * the caps, PIDs in range and unique, a reply about another object than
  * the one asked for is never accepted. */
 #include "fuzz.h"
@@ -34,7 +34,7 @@ static void decode(unsigned which, const uint8_t *m, size_t n)
 	char why[160];
 	size_t i, k;
 
-	switch (which % 6) {
+	switch (which % 9) {
 	case 0: {
 		struct mti_ctd_container c;
 
@@ -104,6 +104,50 @@ static void decode(unsigned which, const uint8_t *m, size_t n)
 		mti_cri_pod_clear(&p);
 		break;
 	}
+	case 6: {
+		struct mti_ctd_container_list l;
+
+		if (mti_ctd_container_list_decode(m, n, ASKED, &l, why, sizeof(why)) == MT_OK) {
+			FUZZ_ASSERT(l.n <= MTI_GRPC_MAX_LIST);
+			for (i = 0; i < l.n; i++) {
+				FUZZ_ASSERT(l.items[i].id && *l.items[i].id);
+				FUZZ_ASSERT(l.items[i].image && !strcmp(l.items[i].image, ASKED));
+				check_str(l.items[i].snapshot_key);
+				check_kv(&l.items[i].labels);
+				FUZZ_ASSERT(!l.items[i].have_spec);
+			}
+		}
+		mti_ctd_container_list_clear(&l);
+		break;
+	}
+	case 7: {
+		struct mti_ctd_task_list l;
+
+		if (mti_ctd_task_list_decode(m, n, &l, why, sizeof(why)) == MT_OK) {
+			FUZZ_ASSERT(l.n <= MTI_GRPC_MAX_LIST);
+			for (i = 0; i < l.n; i++) {
+				FUZZ_ASSERT(l.items[i].container_id && *l.items[i].container_id);
+				check_str(l.items[i].container_id);
+				FUZZ_ASSERT(l.items[i].pid >= 0 && l.items[i].pid <= 4194304);
+				FUZZ_ASSERT(l.items[i].status != NULL);
+			}
+		}
+		mti_ctd_task_list_clear(&l);
+		break;
+	}
+	case 8: {
+		struct mti_ctd_mounts mo;
+
+		if (mti_ctd_mounts_decode(m, n, &mo, why, sizeof(why)) == MT_OK) {
+			check_str(mo.type);
+			check_str(mo.upperdir);
+			FUZZ_ASSERT(!mo.upperdir ||
+			            (mo.upperdir[0] == '/' && !strstr(mo.upperdir, "/../") &&
+			             mo.type && !strcmp(mo.type, "overlay")));
+		}
+		mti_ctd_mounts_clear(&mo);
+		break;
+	}
 	default: {
 		struct mti_cri_version v;
 
@@ -130,7 +174,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	buf = (uint8_t *)fuzz_copy(data + 1, size - 1, 0);
-	switch (data[0] % 8) {
+	switch (data[0] % 11) {
 	case 0:
 		if (size < 2)
 			break;
@@ -141,7 +185,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			decode(buf[0], m, n);
 		}
 		break;
-	case 7: {
+	case 10: {
 		char *s = fuzz_copy(data + 1, size - 1, 1);
 
 		if (mti_grpc_status_parse(s, &code))
@@ -152,7 +196,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	}
 	default:
-		decode(data[0] - 1u, buf, size - 1);
+		decode(data[0] % 11 - 1u, buf, size - 1);
 		break;
 	}
 	free(buf);

@@ -54,11 +54,12 @@ seed text "$fix/etc/passwd"
 seed text "$src/lib/miner-signatures.txt"
 for f in "$fix"/proc/edge-comm-parens/*/cmdline; do seed text "$f"; done
 for f in "$fix"/miner-config/*.json; do seed miner_config "$f" 00; done
-# gRPC: each captured reply to its decoder (01-06), and framed to the
+# gRPC: each captured reply to its decoder (01-09), and framed to the
 # framing (00) followed by the byte that picks its decoder
 for pair in containerd-1.6-container:1 containerd-1.6-container-cri:1 containerd-1.6-image:2 \
 	containerd-1.6-pids-exec:3 containerd-1.6-pids-cri-exec:3 cri-1.6-container:4 \
-	cri-1.6-pod:5 cri-1.6-version:6; do
+	cri-1.6-pod:5 cri-1.6-version:6 containerd-1.6-containers-of-image:7 containerd-1.6-tasks:8 \
+	containerd-1.6-mounts:9; do
 	f=$fix/grpc/${pair%%:*}.bin
 	seed grpc "$f" "0${pair#*:}"
 	python3 -c 'import sys, struct; m = open(sys.argv[1], "rb").read()

@@ -12,6 +12,7 @@
 
 #include "check_main.h"
 #include "cri.pb-c.h"
+#include "github.com/containerd/containerd/api/services/snapshots/v1/snapshots.pb-c.h"
 #include "github.com/containerd/containerd/api/services/tasks/v1/tasks.pb-c.h"
 #include "grpc_decode.h"
 #include "grpc_frame.h"
@@ -249,6 +250,153 @@ START_TEST(ctd_pids_with_exec_ids)
 }
 END_TEST
 
+/* Containers.List on the image's name: both containers, their records'
+ * snapshotter and key, nothing of another image. */
+START_TEST(ctd_containers_of_image_captured)
+{
+	size_t len, i;
+	uint8_t *m = fixture("containerd-1.6-containers-of-image.bin", &len);
+	struct mti_ctd_container_list l;
+	char why[128] = "";
+
+	ck_assert_int_eq(mti_ctd_container_list_decode(m, len, "docker.io/xmrig/xmrig:6.21.0", &l,
+	                                               why, sizeof(why)),
+	                 MT_OK);
+	ck_assert_uint_eq(l.n, 2);
+	ck_assert(!l.truncated);
+	ck_assert_uint_eq(l.notes.n, 0);
+	for (i = 0; i < l.n; i++) {
+		ck_assert(!strcmp(l.items[i].id, "capture-web") ||
+		          !strcmp(l.items[i].id, "capture-web-copy"));
+		ck_assert_str_eq(l.items[i].image, "docker.io/xmrig/xmrig:6.21.0");
+		ck_assert_str_eq(l.items[i].snapshotter, "overlayfs");
+		ck_assert_str_eq(l.items[i].snapshot_key, l.items[i].id);
+		ck_assert_int_gt(l.items[i].created_ns, 0);
+		ck_assert(!l.items[i].have_spec); /* the specs are not read */
+	}
+	mti_ctd_container_list_clear(&l);
+	/* asked about another image: every record dropped, said in a note */
+	ck_assert_int_eq(mti_ctd_container_list_decode(m, len, "docker.io/library/other:1", &l, why,
+	                                               sizeof(why)),
+	                 MT_OK);
+	ck_assert_uint_eq(l.n, 0);
+	ck_assert_str_eq(l.notes.text[0], "2 containers of another image dropped");
+	mti_ctd_container_list_clear(&l);
+	free(m);
+}
+END_TEST
+
+START_TEST(ctd_tasks_captured)
+{
+	size_t len;
+	uint8_t *m = fixture("containerd-1.6-tasks.bin", &len);
+	struct mti_ctd_task_list l;
+	char why[128] = "";
+
+	ck_assert_int_eq(mti_ctd_task_list_decode(m, len, &l, why, sizeof(why)), MT_OK);
+	/* the copy has no task: only capture-web, its container named in
+	 * the task's ID as containerd 1.6 does */
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_str_eq(l.items[0].container_id, "capture-web");
+	ck_assert_str_eq(l.items[0].status, "running");
+	ck_assert_int_gt(l.items[0].pid, 1);
+	mti_ctd_task_list_clear(&l);
+	free(m);
+}
+END_TEST
+
+START_TEST(ctd_mounts_captured)
+{
+	size_t len;
+	uint8_t *m = fixture("containerd-1.6-mounts.bin", &len);
+	struct mti_ctd_mounts mounts;
+	char why[128] = "";
+
+	ck_assert_int_eq(mti_ctd_mounts_decode(m, len, &mounts, why, sizeof(why)), MT_OK);
+	ck_assert_str_eq(mounts.type, "overlay");
+	ck_assert_ptr_nonnull(mounts.upperdir);
+	ck_assert(mti_str_ends(mounts.upperdir, "/fs"));
+	ck_assert_ptr_nonnull(strstr(mounts.upperdir, "/io.containerd.snapshotter.v1.overlayfs/snapshots/"));
+	mti_ctd_mounts_clear(&mounts);
+	free(m);
+}
+END_TEST
+
+/* Hostile Snapshots.Mounts and Tasks.List replies. */
+START_TEST(ctd_mounts_and_tasks_hostile)
+{
+	Containerd__Services__Snapshots__V1__MountsResponse r =
+	    CONTAINERD__SERVICES__SNAPSHOTS__V1__MOUNTS_RESPONSE__INIT;
+	Containerd__Types__Mount mt = CONTAINERD__TYPES__MOUNT__INIT, *pm = &mt;
+	Containerd__Services__Tasks__V1__ListTasksResponse tr =
+	    CONTAINERD__SERVICES__TASKS__V1__LIST_TASKS_RESPONSE__INIT;
+	Containerd__V1__Types__Process pr[3], *pp[3];
+	char *opts[2] = {(char *)"lowerdir=/a", (char *)"upperdir=/var/lib/x/../../etc"};
+	struct mti_ctd_mounts mounts;
+	struct mti_ctd_task_list tl;
+	uint8_t buf[512];
+	size_t n, i;
+	char why[128] = "";
+
+	/* no mount at all */
+	n = containerd__services__snapshots__v1__mounts_response__get_packed_size(&r);
+	containerd__services__snapshots__v1__mounts_response__pack(&r, buf);
+	ck_assert_int_eq(mti_ctd_mounts_decode(buf, n, &mounts, why, sizeof(why)),
+	                 MT_ERR_ENGINE_REPLY);
+	ck_assert_str_eq(why, "Snapshots.Mounts reply holds no mount");
+	mti_ctd_mounts_clear(&mounts);
+	/* an upperdir climbing out: dropped with a note */
+	mt.type = (char *)"overlay";
+	mt.n_options = 2;
+	mt.options = opts;
+	r.n_mounts = 1;
+	r.mounts = &pm;
+	n = containerd__services__snapshots__v1__mounts_response__get_packed_size(&r);
+	ck_assert_uint_le(n, sizeof(buf));
+	containerd__services__snapshots__v1__mounts_response__pack(&r, buf);
+	ck_assert_int_eq(mti_ctd_mounts_decode(buf, n, &mounts, why, sizeof(why)), MT_OK);
+	ck_assert_ptr_null(mounts.upperdir);
+	ck_assert_str_eq(mounts.notes.text[0], "an upperdir that is not a plain absolute path dropped");
+	mti_ctd_mounts_clear(&mounts);
+	/* a bind mount (the native snapshotter) has no writable layer of its own */
+	mt.type = (char *)"bind";
+	opts[1] = (char *)"upperdir=/var/lib/x";
+	n = containerd__services__snapshots__v1__mounts_response__get_packed_size(&r);
+	containerd__services__snapshots__v1__mounts_response__pack(&r, buf);
+	ck_assert_int_eq(mti_ctd_mounts_decode(buf, n, &mounts, why, sizeof(why)), MT_OK);
+	ck_assert_str_eq(mounts.type, "bind");
+	ck_assert_ptr_null(mounts.upperdir);
+	mti_ctd_mounts_clear(&mounts);
+
+	/* tasks: one without a name, a PID out of range, an unknown status */
+	for (i = 0; i < 3; i++) {
+		containerd__v1__types__process__init(&pr[i]);
+		pp[i] = &pr[i];
+	}
+	pr[1].container_id = (char *)"web";
+	pr[1].pid = 4194305;
+	pr[1].status = 99;
+	pr[2].id = (char *)"db";
+	pr[2].pid = 77;
+	pr[2].status = CONTAINERD__V1__TYPES__STATUS__STOPPED;
+	tr.n_tasks = 3;
+	tr.tasks = pp;
+	n = containerd__services__tasks__v1__list_tasks_response__get_packed_size(&tr);
+	ck_assert_uint_le(n, sizeof(buf));
+	containerd__services__tasks__v1__list_tasks_response__pack(&tr, buf);
+	ck_assert_int_eq(mti_ctd_task_list_decode(buf, n, &tl, why, sizeof(why)), MT_OK);
+	ck_assert_uint_eq(tl.n, 2);
+	ck_assert_str_eq(tl.items[0].container_id, "web");
+	ck_assert_int_eq(tl.items[0].pid, 0);
+	ck_assert_str_eq(tl.items[0].status, "unknown");
+	ck_assert_str_eq(tl.items[1].container_id, "db");
+	ck_assert_int_eq(tl.items[1].pid, 77);
+	ck_assert_str_eq(tl.items[1].status, "stopped");
+	ck_assert_str_eq(tl.notes.text[0], "1 task without a container ID dropped");
+	mti_ctd_task_list_clear(&tl);
+}
+END_TEST
+
 START_TEST(cri_container_captured)
 {
 	size_t len;
@@ -376,6 +524,22 @@ START_TEST(garbage_refused_by_every_decoder)
 	mti_cri_version_clear(&v);
 	ck_assert_int_eq(mti_ctd_version_decode(junk, sizeof(junk), &v, why, sizeof(why)),
 	                 MT_ERR_ENGINE_REPLY);
+	{
+		struct mti_ctd_container_list cl;
+		struct mti_ctd_task_list tl;
+		struct mti_ctd_mounts mo;
+
+		ck_assert_int_eq(
+		    mti_ctd_container_list_decode(junk, sizeof(junk), "x", &cl, why, sizeof(why)),
+		    MT_ERR_ENGINE_REPLY);
+		ck_assert_int_eq(mti_ctd_task_list_decode(junk, sizeof(junk), &tl, why, sizeof(why)),
+		                 MT_ERR_ENGINE_REPLY);
+		ck_assert_int_eq(mti_ctd_mounts_decode(junk, sizeof(junk), &mo, why, sizeof(why)),
+		                 MT_ERR_ENGINE_REPLY);
+		mti_ctd_container_list_clear(&cl);
+		mti_ctd_task_list_clear(&tl);
+		mti_ctd_mounts_clear(&mo);
+	}
 	/* an empty message holds no object */
 	ck_assert_int_eq(mti_ctd_container_decode(junk, 0, "x", &c, why, sizeof(why)),
 	                 MT_ERR_ENGINE_REPLY);
@@ -596,6 +760,29 @@ START_TEST(requests_encoded)
 	                 "/containerd.services.tasks.v1.Tasks/ListPids");
 	ck_assert(mti_rpc_namespaced(MTI_RPC_CTD_IMAGE));
 	ck_assert(!mti_rpc_namespaced(MTI_RPC_CRI_POD));
+	/* the same-image list: filters = 1 ["image==\"NAME\""] */
+	mti_buf_reset(&b);
+	ck_assert_int_eq(mti_rpc_request(MTI_RPC_CTD_CONTAINERS, "docker.io/a/b:1", &b), MT_OK);
+	ck_assert_uint_eq(b.len, 2 + 24);
+	ck_assert_mem_eq(b.data, "\x0a\x18image==\"docker.io/a/b:1\"", 26);
+	/* a name that would need escaping, or an image ID, is never asked */
+	ck_assert(!mti_ctd_plain_reference("docker.io/a/b:1\" || image!=\"x"));
+	ck_assert(!mti_ctd_plain_reference("sha256:0123"));
+	ck_assert(!mti_ctd_plain_reference(""));
+	ck_assert(!mti_ctd_plain_reference(NULL));
+	ck_assert(mti_ctd_plain_reference("registry.example:5000/team/app@sha256:ab"));
+	mti_buf_reset(&b);
+	ck_assert_int_eq(mti_rpc_request(MTI_RPC_CTD_CONTAINERS, "a b", &b), MT_ERR_INVALID_ARG);
+	/* Mounts: snapshotter = 1, key = 2, from "SNAPSHOTTER/KEY" */
+	ck_assert_int_eq(mti_rpc_request(MTI_RPC_CTD_MOUNTS, "overlayfs/web", &b), MT_OK);
+	ck_assert_mem_eq(b.data, "\x0a\x09overlayfs\x12\x03web", 16);
+	mti_buf_reset(&b);
+	ck_assert_int_eq(mti_rpc_request(MTI_RPC_CTD_MOUNTS, "overlayfs", &b), MT_ERR_INVALID_ARG);
+	ck_assert_int_eq(mti_rpc_request(MTI_RPC_CTD_MOUNTS, "/web", &b), MT_ERR_INVALID_ARG);
+	ck_assert_int_eq(mti_rpc_request(MTI_RPC_CTD_TASKS, NULL, &b), MT_OK);
+	ck_assert_uint_eq(b.len, 0);
+	ck_assert_str_eq(mti_rpc_method(MTI_RPC_CTD_MOUNTS),
+	                 "/containerd.services.snapshots.v1.Snapshots/Mounts");
 	mti_buf_free(&b);
 }
 END_TEST
@@ -613,6 +800,10 @@ static Suite *grpc_suite(void)
 	tcase_add_test(tc, ctd_container_of_cri);
 	tcase_add_test(tc, ctd_image_captured);
 	tcase_add_test(tc, ctd_pids_with_exec_ids);
+	tcase_add_test(tc, ctd_containers_of_image_captured);
+	tcase_add_test(tc, ctd_tasks_captured);
+	tcase_add_test(tc, ctd_mounts_captured);
+	tcase_add_test(tc, ctd_mounts_and_tasks_hostile);
 	tcase_add_test(tc, cri_container_captured);
 	tcase_add_test(tc, cri_pod_captured);
 	tcase_add_test(tc, cri_version_captured);
