@@ -838,7 +838,8 @@ static enum mt_err docker_same_image(struct mti_backend *b, struct mt_trace *t, 
 	return err;
 }
 
-static enum mt_err docker_upper_dir(struct mti_backend *b, const char *id, char **upper)
+static enum mt_err docker_upper_dir(struct mti_backend *b, const char *own_id, const char *id,
+                                    char **upper)
 {
 	struct mti_engine *e = engine_of(b);
 	struct mt_engine_container ec;
@@ -847,6 +848,7 @@ static enum mt_err docker_upper_dir(struct mti_backend *b, const char *id, char 
 	size_t n_ids = 0;
 	enum mt_err err;
 
+	(void)own_id; /* any container of the engine is asked by its ID */
 	*upper = NULL;
 	r = cache_get(e, id);
 	if (!r)

@@ -183,7 +183,7 @@ enum mt_err mti_runtime_upper_dir(struct mti_runtime *rt, const struct mt_contai
 	if (!sl)
 		return MT_OK;
 	b = slot_open(rt, sl);
-	return b ? sl->ops->upper_dir(b, id, upper) : MT_ERR_NOMEM;
+	return b ? sl->ops->upper_dir(b, own->id, id, upper) : MT_ERR_NOMEM;
 }
 
 bool mti_runtime_replies(const struct mti_runtime *rt, const char *id, mti_reply_visit visit,

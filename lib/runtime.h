@@ -83,13 +83,15 @@ struct mti_runtime_ops {
 	 * target's executable when c is the target's container, else NULL. */
 	enum mt_err (*describe)(struct mti_backend *b, struct mt_trace *t, struct mt_container *c,
 	                        const char *target_exe_path);
-	/* The other containers of image_id (a "sha256:" ID) but own_id into
-	 * si (see mti_decode_container_list). */
+	/* The other containers of own_id's image (image_id: its ID, a
+	 * "sha256:..." digest) but own_id into si (see
+	 * mti_decode_container_list). */
 	enum mt_err (*same_image)(struct mti_backend *b, struct mt_trace *t, const char *own_id,
 	                          const char *image_id, struct mt_spread_image *si);
-	/* The writable layer directory of container id, *upper a new string
-	 * or NULL when not known. */
-	enum mt_err (*upper_dir)(struct mti_backend *b, const char *id, char **upper);
+	/* The writable layer directory of container id, one that same_image
+	 * listed for own_id; *upper a new string or NULL when not known. */
+	enum mt_err (*upper_dir)(struct mti_backend *b, const char *own_id, const char *id,
+	                         char **upper);
 	/* Visits the raw replies kept about container id (id NULL: the
 	 * backend's own, such as a ping); false when none are kept for id. */
 	bool (*replies)(const struct mti_backend *b, const char *id, mti_reply_visit visit,

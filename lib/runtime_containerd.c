@@ -100,6 +100,7 @@ struct ctd_other {
 	char *mounts_id; /* "SNAPSHOTTER/KEY", NULL when the record lacks them */
 	const struct ctd_replies *of; /* the traced container's */
 	struct mti_reply mounts;
+	char *upper; /* its upperdir, once asked; NULL when not known */
 };
 
 struct ctd_state {
@@ -169,6 +170,7 @@ static void ctd_close(struct mti_backend *b)
 	for (i = 0; i < s->n_others; i++) {
 		free(s->others[i].id);
 		free(s->others[i].mounts_id);
+		free(s->others[i].upper);
 		mti_reply_clear(&s->others[i].mounts);
 	}
 	free(s->others);
@@ -1032,7 +1034,8 @@ out:
 /* The writable layer of a container the same-image list named: the
  * upperdir of its snapshot's overlay mount (Snapshots.Mounts), asked once
  * on its containerd in its namespace. */
-static enum mt_err ctd_upper_dir(struct mti_backend *b, const char *id, char **upper)
+static enum mt_err ctd_upper_dir(struct mti_backend *b, const char *own_id, const char *id,
+                                 char **upper)
 {
 	struct ctd_state *s = state_of(b);
 	struct ctd_replies probe;
@@ -1043,16 +1046,19 @@ static enum mt_err ctd_upper_dir(struct mti_backend *b, const char *id, char **u
 
 	*upper = NULL;
 	for (i = 0; i < s->n_others && !o; i++)
-		if (!strcmp(s->others[i].id, id))
+		if (!strcmp(s->others[i].id, id) && !strcmp(s->others[i].of->id, own_id))
 			o = &s->others[i];
-	if (!o || !o->mounts_id || o->mounts.asked)
+	if (!o || !o->mounts_id)
 		return MT_OK;
+	if (o->mounts.asked) /* an earlier trace of the session asked it */
+		return o->upper && !(*upper = mti_strdup(o->upper)) ? MT_ERR_NOMEM : MT_OK;
 	/* asked as the traced container was: same connection and namespace
 	 * (ask reads those of a set; its replies are not touched) */
 	probe = *o->of;
 	memset(&m, 0, sizeof(m));
 	err = ask(s, &probe, MTI_RPC_CTD_MOUNTS, o->mounts_id, &o->mounts, &m);
-	if (!err && !o->mounts.err && m.upperdir && !(*upper = mti_strdup(m.upperdir)))
+	if (!err && !o->mounts.err && m.upperdir &&
+	    (!(o->upper = mti_strdup(m.upperdir)) || !(*upper = mti_strdup(m.upperdir))))
 		err = MT_ERR_NOMEM;
 	mti_ctd_mounts_clear(&m);
 	return err;
@@ -1084,6 +1090,32 @@ static void visit_with_json(const char *name, enum mti_rpc rpc, const struct mti
 	cJSON_free(decoded.body);
 }
 
+/* Visits each socket's Version replies, the backend's own: NAME.pb and
+ * NAME.json, NAME "containerd-version" or "cri-version" for the first
+ * socket asked, with "-2", "-3"... for the next. False when none was asked. */
+static bool visit_versions(const struct ctd_state *s, mti_reply_visit visit, void *ctx)
+{
+	static const char *const names[N_APIS] = {"containerd-version", "cri-version"};
+	static const enum mti_rpc rpcs[N_APIS] = {MTI_RPC_CTD_VERSION, MTI_RPC_CRI_VERSION};
+	bool any = false;
+	size_t i, k;
+
+	for (i = 0; i < s->n_conns; i++)
+		for (k = 0; k < N_APIS; k++) {
+			char name[48];
+
+			if (!s->conns[i].ver_reply[k].asked)
+				continue;
+			if (i)
+				snprintf(name, sizeof(name), "%s-%zu", names[k], i + 1);
+			else
+				snprintf(name, sizeof(name), "%s", names[k]);
+			visit_with_json(name, rpcs[k], &s->conns[i].ver_reply[k], visit, ctx);
+			any = true;
+		}
+	return any;
+}
+
 static bool ctd_replies(const struct mti_backend *b, const char *id, mti_reply_visit visit,
                         void *ctx)
 {
@@ -1092,7 +1124,7 @@ static bool ctd_replies(const struct mti_backend *b, const char *id, mti_reply_v
 	size_t k;
 
 	if (!id)
-		return false;
+		return visit_versions(s, visit, ctx);
 	set = cache_find(s, id);
 	if (!set)
 		return false;

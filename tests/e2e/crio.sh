@@ -111,6 +111,23 @@ check "--collect: ContainerStatus decoded to JSON (names, attempt, image_ref, CR
 check "--collect: PodSandboxStatus decoded to JSON" \
 	'.decoded.name == "web-0" and .decoded.namespace == "prod" and .decoded.labels.app == "web"' \
 	"$MT_TMP/ev/engine/${cid:0:12}/cri-pod-status.json"
+check "--collect: the runtime's Version, who answered, decoded to JSON" \
+	'.method == "/runtime.v1.RuntimeService/Version" and .decoded.runtime_name == "cri-o" and
+	 .decoded.runtime_version == "1.28.1"' "$MT_TMP/ev/engine/cri-version.json"
+grep -qxF "$(printf 'cri-version.pb\tGET /runtime.v1.RuntimeService/Version \t0\tok')" \
+	"$MT_TMP/ev/engine/requests.tsv" &&
+	echo "ok: requests.tsv lists the Version call" || fail "requests.tsv lacks the Version call"
+
+# No endpoint given: the usual sockets, CRI-O's /var/run/crio/crio.sock
+# among them. The fake's socket is bound there in a mount namespace of the
+# test's own, over a tmpfs on /run (the host's /run is not touched).
+unshare -m --propagation private sh -c 'mount -t tmpfs mt-run /run && mkdir /run/crio &&
+	: >/run/crio/crio.sock && mount --bind "$1" /run/crio/crio.sock && shift && exec "$@"' \
+	sh "$sock" "$MT_BIN" --json "$pid" >"$MT_TMP/usual.json" ||
+	fail "minertrace failed with the socket at CRI-O's usual path"
+check "CRI-O at its usual socket, found with no endpoint given" \
+	'.engine.endpoint == "unix:///var/run/crio/crio.sock" and .engine.api == "CRI (CRI-O)" and
+	 .containers[0].kubernetes.pod_name == "web-0"' "$MT_TMP/usual.json"
 unserve
 
 mt --json --runtime-endpoint tcp://127.0.0.1:1 "$pid" >"$MT_TMP/tcp.json" || fail "minertrace failed on a tcp endpoint"

@@ -145,5 +145,9 @@ check "scan: the ctr tasks exec, entered from outside with its exec ID" \
 	".findings | any(.pid == $pid3 and .trace.containers[0].id == \"$id\" and
 	 .trace.entry.kind == \"runtime-exec\" and .trace.entry.exec_id == \"mt-exec-$$\")" \
 	"$MT_TMP/scan-exec.json"
+check "scan: both miners of the tenant's image traced, each searching the other two writable layers" \
+	"[.findings[] | select(.trace.containers[0].id == \"$id2\" or .trace.containers[0].id == \"$id3\")
+	  | .trace.postmortem.spread.same_image | select(.checked and .layers_searched == 2)] | length == 2" \
+	"$MT_TMP/scan-exec.json"
 
 finish

@@ -105,8 +105,10 @@ static enum mt_err fake_same_image(struct mti_backend *b, struct mt_trace *t, co
 	return MT_OK;
 }
 
-static enum mt_err fake_upper_dir(struct mti_backend *b, const char *id, char **upper)
+static enum mt_err fake_upper_dir(struct mti_backend *b, const char *own_id, const char *id,
+                                  char **upper)
 {
+	ck_assert_str_eq(own_id, "c1");
 	note(fake_of(b), "upper", id);
 	*upper = mti_strdup("/upper");
 	return *upper ? MT_OK : MT_ERR_NOMEM;
