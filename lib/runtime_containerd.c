@@ -89,8 +89,14 @@ struct ctd_replies {
 	bool shim;       /* a containerd shim runs it: its bundle is read */
 	bool prefetched; /* asked ahead through the CRI, not yet checked against the container */
 	enum mt_runtime runtime;
-	char *image; /* the image reference it was created from, once described */
 	struct mti_reply r[N_REPLIES];
+	/* the replies decoded once, as they came: each valid where its r[] was
+	 * asked and has no err */
+	struct mti_ctd_container ctr;
+	struct mti_ctd_image im;
+	struct mti_ctd_pids pids;
+	struct mti_cri_container cc;
+	struct mti_cri_pod pod;
 };
 
 /* Another container of the same image as a traced one, as containerd
@@ -146,10 +152,27 @@ static void conn_clear(struct ctd_conn *cn)
 	}
 }
 
+/* Forgets what was asked about set's container. */
+static void forget(struct ctd_replies *set)
+{
+	size_t k;
+
+	for (k = 0; k < N_REPLIES; k++)
+		mti_reply_clear(&set->r[k]);
+	mti_ctd_container_clear(&set->ctr);
+	mti_ctd_image_clear(&set->im);
+	mti_ctd_pids_clear(&set->pids);
+	mti_cri_container_clear(&set->cc);
+	mti_cri_pod_clear(&set->pod);
+	free(set->ns);
+	set->ns = NULL;
+	set->prefetched = false;
+}
+
 static void ctd_close(struct mti_backend *b)
 {
 	struct ctd_state *s = state_of(b);
-	size_t i, k;
+	size_t i;
 
 	if (!s)
 		return;
@@ -159,11 +182,8 @@ static void ctd_close(struct mti_backend *b)
 	free(s->given);
 	free(s->given_path);
 	for (i = 0; i < s->n_cache; i++) {
-		for (k = 0; k < N_REPLIES; k++)
-			mti_reply_clear(&s->cache[i]->r[k]);
+		forget(s->cache[i]);
 		free(s->cache[i]->id);
-		free(s->cache[i]->ns);
-		free(s->cache[i]->image);
 		free(s->cache[i]);
 	}
 	free(s->cache);
@@ -402,34 +422,20 @@ static bool containerd_behind(const struct ctd_replies *set, enum mt_runtime run
  * namespace (the exec IDs are fetch_pids'). MT_OK or MT_ERR_NOMEM. */
 static enum mt_err fetch_on(struct ctd_state *s, struct ctd_replies *set, const char *id)
 {
-	struct mti_ctd_container ctr;
-	struct mti_cri_container cc;
-	struct mti_cri_pod pod;
-	enum mt_err err;
+	enum mt_err err = ask_version(s, set);
 
-	err = ask_version(s, set);
 	if (err)
 		return err;
 	if (set->cri) {
-		memset(&cc, 0, sizeof(cc));
-		err = ask(s, set, MTI_RPC_CRI_CONTAINER, id, &set->r[R_CRI_CONTAINER], &cc);
-		if (!err && !set->r[R_CRI_CONTAINER].err && cc.sandbox_id) {
-			memset(&pod, 0, sizeof(pod));
-			err = ask(s, set, MTI_RPC_CRI_POD, cc.sandbox_id, &set->r[R_CRI_POD], &pod);
-			mti_cri_pod_clear(&pod);
-		}
-		mti_cri_container_clear(&cc);
+		err = ask(s, set, MTI_RPC_CRI_CONTAINER, id, &set->r[R_CRI_CONTAINER], &set->cc);
+		if (!err && !set->r[R_CRI_CONTAINER].err && set->cc.sandbox_id)
+			err = ask(s, set, MTI_RPC_CRI_POD, set->cc.sandbox_id, &set->r[R_CRI_POD],
+			          &set->pod);
 	} else {
-		memset(&ctr, 0, sizeof(ctr));
-		err = ask(s, set, MTI_RPC_CTD_CONTAINER, id, &set->r[R_CONTAINER], &ctr);
-		if (!err && !set->r[R_CONTAINER].err && ctr.image) {
-			struct mti_ctd_image im;
-
-			memset(&im, 0, sizeof(im));
-			err = ask(s, set, MTI_RPC_CTD_IMAGE, ctr.image, &set->r[R_IMAGE], &im);
-			mti_ctd_image_clear(&im);
-		}
-		mti_ctd_container_clear(&ctr);
+		err = ask(s, set, MTI_RPC_CTD_CONTAINER, id, &set->r[R_CONTAINER], &set->ctr);
+		if (!err && !set->r[R_CONTAINER].err && set->ctr.image)
+			err = ask(s, set, MTI_RPC_CTD_IMAGE, set->ctr.image, &set->r[R_IMAGE],
+			          &set->im);
 	}
 	return err;
 }
@@ -441,16 +447,10 @@ static enum mt_err fetch_on(struct ctd_state *s, struct ctd_replies *set, const 
 static enum mt_err fetch_pids(struct ctd_state *s, struct ctd_replies *set,
                               const struct mt_container *c)
 {
-	struct mti_ctd_pids pids;
-	enum mt_err err;
-
 	if (set->r[R_PIDS].asked || !containerd_behind(set, c->runtime) ||
 	    mti_members_one_tree(c))
 		return MT_OK;
-	memset(&pids, 0, sizeof(pids));
-	err = ask(s, set, MTI_RPC_CTD_PIDS, c->id, &set->r[R_PIDS], &pids);
-	mti_ctd_pids_clear(&pids);
-	return err;
+	return ask(s, set, MTI_RPC_CTD_PIDS, c->id, &set->r[R_PIDS], &set->pids);
 }
 
 /* Whether set was prefetched as c would be asked: through the CRI, of the
@@ -463,18 +463,6 @@ static bool prefetch_fits(const struct ctd_state *s, const struct ctd_replies *s
 
 	return cri && !strcmp(set->conn->path, socket_for(s, task, true)) &&
 	       !(task && task->namespace && strcmp(task->namespace, set->ns) != 0);
-}
-
-/* Forgets what was asked about set's container. */
-static void forget(struct ctd_replies *set)
-{
-	size_t k;
-
-	for (k = 0; k < N_REPLIES; k++)
-		mti_reply_clear(&set->r[k]);
-	free(set->ns);
-	set->ns = NULL;
-	set->prefetched = false;
 }
 
 /* Asks everything about container c once per session (what was asked
@@ -584,115 +572,74 @@ static enum mt_err cri_image(const struct mti_cri_container *cc, struct mt_engin
 	return MT_OK;
 }
 
-/* The CRI's container and pod status into ec. */
+/* The CRI's container and pod status into ec (set's main reply has no
+ * err). MT_OK or MT_ERR_NOMEM. */
 static enum mt_err decode_cri(struct mt_trace *t, const struct ctd_replies *set,
                               struct mt_engine_container *ec)
 {
-	const struct mti_reply *rc = &set->r[R_CRI_CONTAINER], *rp = &set->r[R_CRI_POD];
-	struct mti_cri_container cc;
-	struct mti_cri_pod pod;
-	char why[256] = "";
+	static const struct mti_cri_pod no_pod;
+	const struct mti_reply *rp = &set->r[R_CRI_POD];
+	const struct mti_cri_container *cc = &set->cc;
+	const struct mti_cri_pod *pod = rp->asked && !rp->err ? &set->pod : &no_pod;
 	enum mt_err err;
 
-	memset(&pod, 0, sizeof(pod));
-	err = mti_cri_container_decode((const uint8_t *)rc->body, rc->len, set->id, &cc, why,
-	                               sizeof(why));
-	if (err) {
-		mti_cri_container_clear(&cc);
-		return err;
-	}
-	warn_notes(t, "CRI ContainerStatus", &cc.notes);
-	if (rp->asked && !rp->err) {
-		err = mti_cri_pod_decode((const uint8_t *)rp->body, rp->len, cc.sandbox_id, &pod,
-		                         why, sizeof(why));
-		if (err == MT_ERR_NOMEM)
-			goto out;
-		if (err)
-			mti_warn(t, err, 0, "engine", "CRI PodSandboxStatus: %s", why);
-		else
-			warn_notes(t, "CRI PodSandboxStatus", &pod.notes);
-	}
-	ec->restart_count = cc.attempt;
-	ec->init_pid = cc.pid;
-	if (!take_str(&ec->id, cc.id) || !take_str(&ec->name, cc.name) ||
-	    !take_str(&ec->image_ref, cc.image) || !take_str(&ec->image_id, cc.image_ref) ||
-	    !take_str(&ec->status, cc.state) || !time_text(cc.created_ns, &ec->created) ||
-	    !time_text(cc.started_ns, &ec->started_at) || !take_str(&ec->k8s_pod_name, pod.name) ||
-	    !take_str(&ec->k8s_namespace, pod.namespace) || !take_str(&ec->k8s_pod_uid, pod.uid) ||
-	    !take_str(&ec->k8s_pod_name, mti_kv_get(&cc.labels, "io.kubernetes.pod.name")) ||
-	    !take_str(&ec->k8s_namespace, mti_kv_get(&cc.labels, "io.kubernetes.pod.namespace")) ||
-	    !take_str(&ec->k8s_pod_uid, mti_kv_get(&cc.labels, "io.kubernetes.pod.uid")) ||
-	    !take_str(&ec->k8s_container, cc.name)) {
-		err = MT_ERR_NOMEM;
-		goto out;
-	}
-	if (cc.have_privileged)
-		ec->privileged = cc.privileged;
-	err = copy_labels(&cc.labels, ec);
-	if (!err)
-		err = cri_image(&cc, ec);
-out:
-	mti_cri_pod_clear(&pod);
-	mti_cri_container_clear(&cc);
-	return err;
+	warn_notes(t, "CRI ContainerStatus", &cc->notes);
+	warn_notes(t, "CRI PodSandboxStatus", &pod->notes);
+	ec->restart_count = cc->attempt;
+	ec->init_pid = cc->pid;
+	if (!take_str(&ec->id, cc->id) || !take_str(&ec->name, cc->name) ||
+	    !take_str(&ec->image_ref, cc->image) || !take_str(&ec->image_id, cc->image_ref) ||
+	    !take_str(&ec->status, cc->state) || !time_text(cc->created_ns, &ec->created) ||
+	    !time_text(cc->started_ns, &ec->started_at) ||
+	    !take_str(&ec->k8s_pod_name, pod->name) ||
+	    !take_str(&ec->k8s_namespace, pod->namespace) ||
+	    !take_str(&ec->k8s_pod_uid, pod->uid) ||
+	    !take_str(&ec->k8s_pod_name, mti_kv_get(&cc->labels, "io.kubernetes.pod.name")) ||
+	    !take_str(&ec->k8s_namespace, mti_kv_get(&cc->labels, "io.kubernetes.pod.namespace")) ||
+	    !take_str(&ec->k8s_pod_uid, mti_kv_get(&cc->labels, "io.kubernetes.pod.uid")) ||
+	    !take_str(&ec->k8s_container, cc->name))
+		return MT_ERR_NOMEM;
+	if (cc->have_privileged)
+		ec->privileged = cc->privileged;
+	err = copy_labels(&cc->labels, ec);
+	return err ? err : cri_image(cc, ec);
 }
 
-/* containerd's container record and its image into ec. */
+/* containerd's container record and its image into ec (set's main reply
+ * has no err). MT_OK or MT_ERR_NOMEM. */
 static enum mt_err decode_native(struct mt_trace *t, const struct ctd_replies *set,
                                  struct mt_engine_container *ec)
 {
-	const struct mti_reply *rc = &set->r[R_CONTAINER], *ri = &set->r[R_IMAGE];
-	struct mti_ctd_container ctr;
-	struct mti_ctd_image im;
-	char why[256] = "";
+	const struct mti_reply *ri = &set->r[R_IMAGE];
+	const struct mti_ctd_container *ctr = &set->ctr;
+	const struct mti_ctd_image *im = &set->im;
 	enum mt_err err;
 
-	memset(&im, 0, sizeof(im));
-	err = mti_ctd_container_decode((const uint8_t *)rc->body, rc->len, set->id, &ctr, why,
-	                               sizeof(why));
-	if (err) {
-		mti_ctd_container_clear(&ctr);
-		return err;
-	}
-	warn_notes(t, "containerd Containers.Get", &ctr.notes);
-	if (!take_str(&ec->id, ctr.id) || !take_str(&ec->name, ctr.id) ||
-	    !take_str(&ec->image_ref, ctr.image) || !time_text(ctr.created_ns, &ec->created) ||
-	    (ctr.spec.n_args && !take_str(&ec->path, ctr.spec.args[0])) ||
-	    (ctr.spec.n_args > 1 &&
-	     mti_strv_dup(ctr.spec.args + 1, ctr.spec.n_args - 1, &ec->args) != MT_OK)) {
-		err = MT_ERR_NOMEM;
-		goto out;
-	}
-	if (ctr.spec.n_args > 1)
-		ec->n_args = ctr.spec.n_args - 1;
-	err = copy_labels(&ctr.labels, ec);
+	warn_notes(t, "containerd Containers.Get", &ctr->notes);
+	if (!take_str(&ec->id, ctr->id) || !take_str(&ec->name, ctr->id) ||
+	    !take_str(&ec->image_ref, ctr->image) || !time_text(ctr->created_ns, &ec->created) ||
+	    (ctr->spec.n_args && !take_str(&ec->path, ctr->spec.args[0])) ||
+	    (ctr->spec.n_args > 1 &&
+	     mti_strv_dup(ctr->spec.args + 1, ctr->spec.n_args - 1, &ec->args) != MT_OK))
+		return MT_ERR_NOMEM;
+	if (ctr->spec.n_args > 1)
+		ec->n_args = ctr->spec.n_args - 1;
+	err = copy_labels(&ctr->labels, ec);
 	if (err || !ri->asked)
-		goto out;
+		return err;
 	if (ri->err) {
-		mti_warn(t, ri->err, 0, "engine", "containerd Images.Get %s: %s", ctr.image,
+		mti_warn(t, ri->err, 0, "engine", "containerd Images.Get %s: %s", ctr->image,
 		         ri->msg ? ri->msg : mt_strerror(ri->err));
-		goto out;
+		return MT_OK;
 	}
-	err = mti_ctd_image_decode((const uint8_t *)ri->body, ri->len, ctr.image, &im, why,
-	                           sizeof(why));
-	if (err && err != MT_ERR_NOMEM) {
-		mti_warn(t, err, 0, "engine", "containerd Images.Get: %s", why);
-		err = MT_OK;
-		goto out;
-	}
-	if (err)
-		goto out;
-	warn_notes(t, "containerd Images.Get", &im.notes);
+	warn_notes(t, "containerd Images.Get", &im->notes);
 	/* containerd keeps no registry digest apart from the manifest's: where
 	 * the image came from is not told */
 	ec->have_image = true;
-	if (!take_str(&ec->image_id, im.digest) || !take_str(&ec->image.id, im.digest) ||
-	    !time_text(im.created_ns, &ec->image.created))
-		err = MT_ERR_NOMEM;
-out:
-	mti_ctd_image_clear(&im);
-	mti_ctd_container_clear(&ctr);
-	return err;
+	if (!take_str(&ec->image_id, im->digest) || !take_str(&ec->image.id, im->digest) ||
+	    !time_text(im->created_ns, &ec->image.created))
+		return MT_ERR_NOMEM;
+	return MT_OK;
 }
 
 /* The exec IDs of the task's processes into ec's exec sessions. */
@@ -700,10 +647,8 @@ static enum mt_err decode_pids(struct mt_trace *t, const struct ctd_replies *set
                                struct mt_engine_container *ec)
 {
 	const struct mti_reply *r = &set->r[R_PIDS];
-	struct mti_ctd_pids p;
-	char why[256] = "";
+	const struct mti_ctd_pids *p = &set->pids;
 	size_t i, n = 0;
-	enum mt_err err;
 
 	if (!r->asked)
 		return MT_OK;
@@ -712,40 +657,33 @@ static enum mt_err decode_pids(struct mt_trace *t, const struct ctd_replies *set
 		         r->msg ? r->msg : mt_strerror(r->err));
 		return MT_OK;
 	}
-	err = mti_ctd_pids_decode((const uint8_t *)r->body, r->len, &p, why, sizeof(why));
-	if (err) {
-		mti_ctd_pids_clear(&p);
-		if (err != MT_ERR_NOMEM)
-			mti_warn(t, err, 0, "engine", "containerd Tasks.ListPids: %s", why);
-		return err == MT_ERR_NOMEM ? err : MT_OK;
-	}
-	warn_notes(t, "containerd Tasks.ListPids", &p.notes);
-	for (i = 0; i < p.n; i++)
-		n += p.items[i].exec_id != NULL;
+	warn_notes(t, "containerd Tasks.ListPids", &p->notes);
+	for (i = 0; i < p->n; i++)
+		n += p->items[i].exec_id != NULL;
 	ec->execs = n ? calloc(n, sizeof(*ec->execs)) : NULL;
 	if (n && !ec->execs)
-		err = MT_ERR_NOMEM;
-	for (i = 0; !err && i < p.n; i++) {
+		return MT_ERR_NOMEM;
+	for (i = 0; i < p->n; i++) {
 		struct mt_exec_session *x;
 
-		if (!p.items[i].exec_id)
+		if (!p->items[i].exec_id)
 			continue;
 		x = &ec->execs[ec->n_execs++];
-		x->pid = p.items[i].pid;
+		x->pid = p->items[i].pid;
 		x->running = true; /* ListPids names live processes only */
 		x->exit_code = -1;
 		x->chain_index = -1;
-		x->id = mti_strdup(p.items[i].exec_id);
+		x->id = mti_strdup(p->items[i].exec_id);
 		if (!x->id)
-			err = MT_ERR_NOMEM;
+			return MT_ERR_NOMEM;
 	}
-	mti_ctd_pids_clear(&p);
-	return err;
+	return MT_OK;
 }
 
-/* Says how the container's main call went when it gave no record. */
+/* Says how the container's main call r went when it gave no record (r
+ * has an err: the transport's, containerd's or the decoder's). */
 static void warn_missing(struct mt_trace *t, const struct ctd_replies *set, const char *what,
-                         const struct mti_reply *r, enum mt_err decode_err)
+                         const struct mti_reply *r)
 {
 	char shortid[16];
 
@@ -755,13 +693,10 @@ static void warn_missing(struct mt_trace *t, const struct ctd_replies *set, cons
 		         "%s at %s does not know container %s (%s, namespace %s)",
 		         set->cri ? "the CRI runtime" : "containerd", set->conn->path, shortid,
 		         what, set->ns);
-	else if (r->err)
+	else
 		mti_warn(t, r->err, 0, "engine", "%s: %s; runtime facts are missing%s", what,
 		         r->msg ? r->msg : mt_strerror(r->err),
 		         set->shim ? " (the bundle next to the shim still names what it can)" : "");
-	else
-		mti_warn(t, decode_err, 0, "engine", "%s: the reply about container %s is unusable",
-		         what, shortid);
 }
 
 /* The API that answered about set's container, a new string. */
@@ -821,7 +756,7 @@ static enum mt_err ctd_describe(struct mti_backend *b, struct mt_trace *t, struc
 	main_reply = &set->r[set->cri ? R_CRI_CONTAINER : R_CONTAINER];
 	what = set->cri ? "CRI ContainerStatus" : "containerd Containers.Get";
 	if (main_reply->err) {
-		warn_missing(t, set, what, main_reply, MT_OK);
+		warn_missing(t, set, what, main_reply);
 		return MT_OK;
 	}
 	ec = calloc(1, sizeof(*ec));
@@ -830,15 +765,8 @@ static enum mt_err ctd_describe(struct mti_backend *b, struct mt_trace *t, struc
 	ec->target_change = -1;
 	ec->restart_max = -1;
 	err = set->cri ? decode_cri(t, set, ec) : decode_native(t, set, ec);
-	if (err && err != MT_ERR_NOMEM) {
-		warn_missing(t, set, what, main_reply, err);
-		mti_engine_container_free(ec);
-		return MT_OK;
-	}
 	if (!err)
 		err = decode_pids(t, set, ec);
-	if (!err && !take_str(&set->image, ec->image_ref))
-		err = MT_ERR_NOMEM;
 	if (err) {
 		mti_engine_container_free(ec);
 		return err;
@@ -948,6 +876,17 @@ static enum mt_err remember_other(struct ctd_state *s, const struct ctd_replies 
 	return MT_OK;
 }
 
+/* The image reference set's container was created from, as its record
+ * says; NULL when there is no record. */
+static const char *own_image(const struct ctd_replies *set)
+{
+	const struct mti_reply *main_reply = &set->r[set->cri ? R_CRI_CONTAINER : R_CONTAINER];
+
+	if (!main_reply->asked || main_reply->err)
+		return NULL;
+	return set->cri ? set->cc.image : set->ctr.image;
+}
+
 /* The listed containers but own into si, each with its state. */
 static enum mt_err fill_same_image(struct ctd_state *s, const struct ctd_replies *set,
                                    const struct mti_ctd_container_list *list,
@@ -995,16 +934,18 @@ static enum mt_err ctd_same_image(struct mti_backend *b, struct mt_trace *t, con
 	struct mti_ctd_container_list list;
 	struct mti_ctd_task_list tasks;
 	const struct mti_reply *rl, *rt;
+	const char *image;
 	enum mt_err err;
 
 	if (!set)
 		return MT_ERR_NOMEM;
+	image = own_image(set);
 	if (!set->fetched || !set->conn || set->conn->dead || !containerd_behind(set, set->runtime) ||
-	    !mti_ctd_plain_reference(set->image) || set->r[R_SAME_IMAGE].asked)
+	    !mti_ctd_plain_reference(image) || set->r[R_SAME_IMAGE].asked)
 		return MT_OK;
 	memset(&list, 0, sizeof(list));
 	memset(&tasks, 0, sizeof(tasks));
-	err = ask(s, set, MTI_RPC_CTD_CONTAINERS, set->image, &set->r[R_SAME_IMAGE], &list);
+	err = ask(s, set, MTI_RPC_CTD_CONTAINERS, image, &set->r[R_SAME_IMAGE], &list);
 	rl = &set->r[R_SAME_IMAGE];
 	/* their states, when there are others than own */
 	if (!err && !rl->err && (list.n > 1 || (list.n == 1 && strcmp(list.items[0].id, own_id) != 0)))
@@ -1022,7 +963,7 @@ static enum mt_err ctd_same_image(struct mti_backend *b, struct mt_trace *t, con
 	}
 	warn_notes(t, "containerd Containers.List", &list.notes);
 	warn_notes(t, "containerd Tasks.List", &tasks.notes);
-	si->image_id = mti_strdup(image_id ? image_id : set->image);
+	si->image_id = mti_strdup(image_id ? image_id : image);
 	err = si->image_id ? fill_same_image(s, set, &list, &tasks, si) : MT_ERR_NOMEM;
 	si->checked = err == MT_OK;
 out:
@@ -1133,16 +1074,11 @@ static bool ctd_replies(const struct mti_backend *b, const char *id, mti_reply_v
 			visit_with_json(reply_names[k], reply_rpcs[k], &set->r[k], visit, ctx);
 	for (k = 0; k < s->n_others; k++) {
 		char name[48];
-		size_t i, at;
 
 		if (s->others[k].of != set || !s->others[k].mounts.asked)
 			continue;
-		at = (size_t)snprintf(name, sizeof(name), "containerd-mounts-%.12s", s->others[k].id);
-		/* the ID as a file name: nothing but [A-Za-z0-9._-] */
-		for (i = strlen("containerd-mounts-"); i < at && i < sizeof(name) - 1; i++)
-			if (!strchr("._-", name[i]) && !(name[i] >= 'a' && name[i] <= 'z') &&
-			    !(name[i] >= 'A' && name[i] <= 'Z') && !(name[i] >= '0' && name[i] <= '9'))
-				name[i] = '_';
+		/* the ID is the runtime's word: collect makes the name safe */
+		snprintf(name, sizeof(name), "containerd-mounts-%.12s", s->others[k].id);
 		visit_with_json(name, MTI_RPC_CTD_MOUNTS, &s->others[k].mounts, visit, ctx);
 	}
 	return true;
