@@ -176,13 +176,12 @@ static void copy_fd(struct collector *c, int in, const char *rel, uint64_t cap)
 	remember(c, rel);
 }
 
-/* A name made of safe characters only, from an untrusted path. */
-static void safe_name(const char *path, char *out, size_t len)
+/* An untrusted name made of safe characters only: [A-Za-z0-9._-], at
+ * most 64 of them, never starting with a dot, never empty. */
+static void safe_chars(const char *base, char *out, size_t len)
 {
-	const char *base = path ? strrchr(path, '/') : NULL;
 	size_t i, o = 0;
 
-	base = base ? base + 1 : (path ? path : "");
 	for (i = 0; base[i] && o + 1 < len && o < 64; i++) {
 		char ch = base[i];
 
@@ -196,6 +195,14 @@ static void safe_name(const char *path, char *out, size_t len)
 	out[o] = '\0';
 	if (out[0] == '.')
 		out[0] = '_';
+}
+
+/* A file name from an untrusted path: its last component, made safe. */
+static void safe_name(const char *path, char *out, size_t len)
+{
+	const char *base = path ? strrchr(path, '/') : NULL;
+
+	safe_chars(base ? base + 1 : (path ? path : ""), out, len);
 }
 
 /* Opens the process dir only if it is still the process the trace saw. */
@@ -347,18 +354,23 @@ static void collect_proc(const struct mti_procfs *pfs, struct collector *c,
 	close(dirfd);
 }
 
+/* Writes reply r as dir/name and its line of requests.tsv. The name and
+ * the path asked may carry a runtime's words (an ID, an image name): the
+ * name is made safe, the path escaped so that it stays one field. */
 static void write_reply(struct collector *c, const char *dir, const char *name,
                         const struct mti_reply *r, struct mti_buf *index)
 {
-	char rel[256];
+	char rel[256], file[72];
 
 	if (!r || !r->asked)
 		return;
-	mti_buf_printf(index, "%s\tGET %s\t%ld\t%s\n", name, r->path ? r->path : "?", r->status,
-	               r->err ? mt_err_name(r->err) : "ok");
+	safe_chars(name, file, sizeof(file));
+	mti_buf_printf(index, "%s\tGET ", file);
+	mti_escape_text(index, r->path ? r->path : "?", r->path ? strlen(r->path) : 1);
+	mti_buf_printf(index, "\t%ld\t%s\n", r->status, r->err ? mt_err_name(r->err) : "ok");
 	if (!r->body)
 		return;
-	snprintf(rel, sizeof(rel), "%s/%s", dir, name);
+	snprintf(rel, sizeof(rel), "%s/%s", dir, file);
 	write_file(c, rel, r->body, r->len);
 }
 

@@ -310,22 +310,10 @@ static int cmp_pid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The members are sorted by PID (mti_members_read). */
-static bool is_member(const struct mt_container *c, pid_t pid)
+/* A PID, the key, against a member's. */
+static int cmp_member_pid(const void *key, const void *member)
 {
-	size_t lo = 0, hi = c->n_members;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (c->members[mid].pid == pid)
-			return true;
-		if (c->members[mid].pid < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
+	return cmp_pid(key, &((const struct mt_member *)member)->pid);
 }
 
 bool mti_members_one_tree(const struct mt_container *c)
@@ -334,8 +322,11 @@ bool mti_members_one_tree(const struct mt_container *c)
 
 	if (!c->have_members || c->members_truncated || !c->n_members)
 		return false;
+	/* the members are sorted by PID (mti_members_read) */
 	for (i = 0; i < c->n_members; i++)
-		if (!is_member(c, c->members[i].ppid) && ++roots > 1)
+		if (!bsearch(&c->members[i].ppid, c->members, c->n_members, sizeof(*c->members),
+		             cmp_member_pid) &&
+		    ++roots > 1)
 			return false;
 	return true;
 }
