@@ -21,17 +21,16 @@
 
 #include "curl_api.h"
 #include "grpc_frame.h"
+#include "shim.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#define MAX_NAMESPACE 76
-
 struct mti_grpc {
 	struct mti_curl_socket sock;
-	char namespace_header[32 + MAX_NAMESPACE];
+	char namespace_header[32 + MTI_CONTAINERD_ID_MAX];
 	long connections;
 	bool h2_up; /* the connection speaks HTTP/2: reuse it without prior knowledge */
 	long last_connects;
@@ -86,31 +85,13 @@ void mti_grpc_free(struct mti_grpc *g)
 	free(g);
 }
 
-/* True when ns follows containerd's namespace rules. */
-static bool valid_namespace(const char *ns)
-{
-	size_t i, n = strlen(ns);
-
-	if (n == 0 || n > MAX_NAMESPACE)
-		return false;
-	for (i = 0; i < n; i++) {
-		char c = ns[i];
-		bool alnum =
-		    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-
-		if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-')))
-			return false;
-	}
-	return true;
-}
-
 enum mt_err mti_grpc_set_namespace(struct mti_grpc *g, const char *ns)
 {
 	if (!ns || !ns[0]) {
 		g->namespace_header[0] = '\0';
 		return MT_OK;
 	}
-	if (!valid_namespace(ns))
+	if (!mti_containerd_identifier(ns))
 		return MT_ERR_INVALID_ARG;
 	snprintf(g->namespace_header, sizeof(g->namespace_header), "containerd-namespace: %s", ns);
 	return MT_OK;

@@ -7,15 +7,13 @@
 #include "trace_model.h"
 #include "util.h"
 
-#define ID_MAX 76
 #define SOCKET_PATH_MAX 107
 
-/* containerd's identifier rule (namespaces, container IDs). */
-static bool valid_identifier(const char *s)
+bool mti_containerd_identifier(const char *s)
 {
 	size_t i, n = s ? strlen(s) : 0;
 
-	if (n == 0 || n > ID_MAX)
+	if (n == 0 || n > MTI_CONTAINERD_ID_MAX)
 		return false;
 	for (i = 0; i < n; i++) {
 		char c = s[i];
@@ -64,8 +62,8 @@ bool mti_shim_parse(char *const *argv, size_t argc, struct mti_shim *out)
 	}
 	if (out->address && (out->address[0] != '/' || strlen(out->address) > SOCKET_PATH_MAX))
 		out->address = NULL;
-	if (!out->namespace || !valid_identifier(out->namespace) ||
-	    (out->id && !valid_identifier(out->id))) {
+	if (!out->namespace || !mti_containerd_identifier(out->namespace) ||
+	    (out->id && !mti_containerd_identifier(out->id))) {
 		memset(out, 0, sizeof(*out));
 		return false;
 	}

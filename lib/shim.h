@@ -11,6 +11,12 @@
 
 #include <minertrace/minertrace.h>
 
+#define MTI_CONTAINERD_ID_MAX 76
+
+/* Pure: containerd's identifier rule (namespaces, container IDs): 1 to
+ * MTI_CONTAINERD_ID_MAX bytes, [A-Za-z0-9] first, then [A-Za-z0-9._-]. */
+bool mti_containerd_identifier(const char *s);
+
 /* A containerd shim's command line; the strings point into the argv. */
 struct mti_shim {
 	const char *namespace;
@@ -19,8 +25,8 @@ struct mti_shim {
 };
 
 /* Pure: true when argv is a containerd shim's (v2 runc shim or the v1
- * containerd-shim) with a valid namespace and ID (containerd's identifier
- * rules: [A-Za-z0-9], then [A-Za-z0-9._-], at most 76 bytes). */
+ * containerd-shim) with a valid namespace and ID
+ * (mti_containerd_identifier). */
 bool mti_shim_parse(char *const *argv, size_t argc, struct mti_shim *out);
 
 /* Pure: true when the cgroup path is a containerd task's default one,
