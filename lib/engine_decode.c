@@ -325,7 +325,7 @@ enum mt_err mti_decode_container(const char *json, size_t len, const char *expec
 	state = d_obj(&d, root, "State");
 	ec->status = d_str(&d, state, "Status");
 	ec->started_at = d_str(&d, state, "StartedAt");
-	if (d_num(&d, state, "Pid", 0, 4194304, &v))
+	if (d_num(&d, state, "Pid", 0, MTI_PID_MAX_LIMIT, &v))
 		ec->init_pid = (pid_t)v;
 	config = d_obj(&d, root, "Config");
 	ec->image_ref = d_str(&d, config, "Image");
@@ -445,7 +445,7 @@ enum mt_err mti_decode_exec(const char *json, size_t len, const char *expect_id,
 	if (!x->id)
 		d.err = MT_ERR_NOMEM;
 	x->running = d_bool(&d, root, "Running");
-	if (d_num(&d, root, "Pid", 0, 4194304, &v))
+	if (d_num(&d, root, "Pid", 0, MTI_PID_MAX_LIMIT, &v))
 		x->pid = (pid_t)v;
 	if (!x->running)
 		x->exit_code = d_long(&d, root, "ExitCode", -1);

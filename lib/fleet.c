@@ -24,7 +24,6 @@
 #include "trace_model.h"
 #include "util.h"
 
-#define PID_MAX 4194304
 #define MAX_SIGNALS 32
 #define MAX_DIR_ENTRIES 200000u
 
@@ -449,7 +448,7 @@ static enum mt_err read_finding(struct doc *d, const cJSON *o, size_t n)
 	struct mt_fleet_finding *x;
 	const cJSON *trace;
 	long long score = get_int(d, o, "score", 0, 100, -1);
-	long long pid = get_int(d, o, "pid", 1, PID_MAX, -1);
+	long long pid = get_int(d, o, "pid", 1, MTI_PID_MAX_LIMIT, -1);
 	enum mt_err err;
 
 	if (score < 0 || pid < 0) {
@@ -475,7 +474,7 @@ static enum mt_err read_finding(struct doc *d, const cJSON *o, size_t n)
 		           "this document's host only",
 		           n + 1, (int)x->pid);
 	}
-	if (get_int(d, get_obj(trace, "target"), "pid", 1, PID_MAX, -1) != pid) {
+	if (get_int(d, get_obj(trace, "target"), "pid", 1, MTI_PID_MAX_LIMIT, -1) != pid) {
 		fleet_warn(d->r, MT_ERR_PARSE, d->source,
 		           "finding %zu: its trace is about another PID: trace not used", n + 1);
 		return MT_OK;
@@ -538,7 +537,7 @@ static enum mt_err read_single_trace(struct doc *d, const cJSON *root)
 {
 	const cJSON *target = get_obj(root, "target");
 	const char *status = get_str(d, target, "status");
-	long long pid = get_int(d, target, "pid", 1, PID_MAX, -1);
+	long long pid = get_int(d, target, "pid", 1, MTI_PID_MAX_LIMIT, -1);
 	struct mt_fleet_finding *x;
 	enum mt_err err;
 

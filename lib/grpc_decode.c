@@ -20,7 +20,6 @@
 #include "oci_bundle.h"
 #include "trace_model.h"
 
-#define PID_LIMIT 4194304 /* the kernel's PID_MAX_LIMIT */
 #define SPEC_TYPE "opencontainers/runtime-spec/1/Spec"
 #define INFO_CAP (4u * 1024 * 1024)       /* the verbose info's JSON */
 #define DECODE_BUDGET (32u * 1024 * 1024) /* protobuf-c's allocations for one reply */
@@ -512,7 +511,7 @@ enum mt_err mti_ctd_task_list_decode(const uint8_t *msg, size_t len,
 			continue;
 		memset(slot, 0, sizeof(*slot));
 		slot->status = task_status(p->status);
-		slot->pid = p->pid > 0 && p->pid <= PID_LIMIT ? (pid_t)p->pid : 0;
+		slot->pid = p->pid > 0 && p->pid <= MTI_PID_MAX_LIMIT ? (pid_t)p->pid : 0;
 		if (!take(cid, "container ID", &slot->container_id, &out->notes))
 			e = MT_ERR_NOMEM;
 		else if (!slot->container_id)
@@ -665,7 +664,7 @@ enum mt_err mti_ctd_pids_decode(const uint8_t *msg, size_t len, struct mti_ctd_p
 			out->truncated = true;
 			break;
 		}
-		if (p->pid == 0 || p->pid > PID_LIMIT) {
+		if (p->pid == 0 || p->pid > MTI_PID_MAX_LIMIT) {
 			bad++;
 			continue;
 		}
@@ -732,7 +731,7 @@ static pid_t info_pid(const cJSON *info)
 {
 	const cJSON *p = cJSON_GetObjectItemCaseSensitive(info, "pid");
 
-	if (!cJSON_IsNumber(p) || p->valuedouble < 1 || p->valuedouble > PID_LIMIT ||
+	if (!cJSON_IsNumber(p) || p->valuedouble < 1 || p->valuedouble > MTI_PID_MAX_LIMIT ||
 	    p->valuedouble != (double)(int)p->valuedouble)
 		return 0;
 	return (pid_t)p->valuedouble;

@@ -19,7 +19,7 @@
 #include "procfs.h"
 
 #define SCAN_CMDLINE_CAP (32u * 1024u)
-#define SCAN_MAX_PROCESSES 4194304
+#define SCAN_MAX_PROCESSES MTI_PID_MAX_LIMIT
 #define SCAN_PROGRESS_MS 100
 /* the least number of PIDs to probe worth a thread of its own */
 #define SCAN_MIN_PROBES_PER_WORKER 4096
@@ -300,7 +300,7 @@ static enum mt_err probe_slice(void *ctx, size_t begin, size_t end, unsigned wor
 enum mt_err mti_scan_probe_hidden(int root_fd, struct mti_buf *buf, const struct mti_sample *a,
                                   size_t na, struct mti_sample **hidden, size_t *n_hidden)
 {
-	uint64_t pid_max = 4194304;
+	uint64_t pid_max = MTI_PID_MAX_LIMIT;
 	struct probing pr;
 	size_t cap = 0, i;
 	unsigned w, workers;
@@ -313,8 +313,8 @@ enum mt_err mti_scan_probe_hidden(int root_fd, struct mti_buf *buf, const struct
 
 		while (l && buf->data[l - 1] == '\n')
 			l--;
-		if (!mti_parse_u64(buf->data, l, &pid_max) || pid_max > 4194304)
-			pid_max = 4194304;
+		if (!mti_parse_u64(buf->data, l, &pid_max) || pid_max > MTI_PID_MAX_LIMIT)
+			pid_max = MTI_PID_MAX_LIMIT;
 	}
 	memset(&pr, 0, sizeof(pr));
 	pr.a = a;

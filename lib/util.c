@@ -7,9 +7,6 @@
 #include <string.h>
 #include <time.h>
 
-/* The kernel's PID_MAX_LIMIT on 64-bit systems. */
-#define MTI_PID_MAX_LIMIT 4194304
-
 void mti_buf_init(struct mti_buf *b)
 {
 	b->data = NULL;

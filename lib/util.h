@@ -66,6 +66,9 @@ bool mti_mem_starts(const char *s, size_t len, const char *prefix);
 /* True when the len bytes at s end with suffix. */
 bool mti_str_ends_n(const char *s, size_t len, const char *suffix);
 
+/* The kernel's PID_MAX_LIMIT on 64-bit systems: no PID is larger. */
+#define MTI_PID_MAX_LIMIT 4194304
+
 /* Parses exactly len bytes of decimal digits into *out. No sign, no
  * spaces, no overflow. */
 bool mti_parse_u64(const char *s, size_t len, uint64_t *out);
